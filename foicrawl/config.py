@@ -1,0 +1,26 @@
+"""Where foicrawl keeps its data: the two environment variables every command honours."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ARCHIVE_DIR_ENV = "FOICRAWL_ARCHIVE_DIR"
+DATABASE_URL_ENV = "FOICRAWL_DATABASE_URL"
+
+
+def archive_dir() -> Path:
+    """The archive root (WARC files, index, default SQLite catalogue); `./archive` unless set."""
+    return Path(os.environ.get(ARCHIVE_DIR_ENV) or "archive").resolve()
+
+
+def warc_dir() -> Path:
+    return archive_dir() / "warc"
+
+
+def database_url() -> str:
+    """`FOICRAWL_DATABASE_URL`, else a SQLite file inside the archive directory."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        return url
+    return f"sqlite:///{archive_dir() / 'catalogue.sqlite'}"

@@ -1,0 +1,1 @@
+"""Pure extraction: a saved page in, records out. One module per platform."""

@@ -1,0 +1,124 @@
+"""Words for generated releases: the topics, questions and answers councils' logs are made of."""
+
+from __future__ import annotations
+
+import html
+import io
+import random
+import zipfile
+
+CATEGORIES = [
+    "Council and democracy", "Housing", "Planning and building control", "Environment and waste",
+    "Council tax and benefits", "Business and licensing", "Parking and transport",
+    "Leisure and culture", "Community safety", "Children and families",
+]  # fmt: skip
+
+TOPICS = [
+    "Empty business rates", "Video-conferencing apps", "Servicing debt", "Temporary accommodation",
+    "Public health funerals", "Fly-tipping enforcement", "Pest control contracts",
+    "Houses in multiple occupation licensing", "Electric vehicle charge points",
+    "Council tax reduction scheme", "Agency staff spending", "Cyber security incidents",
+    "Tree preservation orders", "Beach huts", "Homelessness and refugee status", "Dog fouling fines",
+    "Parking penalty charge notices", "Allotment waiting lists", "Software licences",
+    "Disabled facilities grants", "Noise complaints", "Street lighting energy use",
+    "Play area inspections", "Food hygiene inspections", "Empty homes", "Graffiti removal",
+    "Staff sickness absence", "Consultancy spending", "Air quality monitoring", "Asbestos in council buildings",
+    "Community infrastructure levy", "Taxi licensing", "Gambling premises licences", "Contaminated land",
+    "Social media accounts", "Councillors' allowances", "Electoral registration", "Public toilets",
+    "Warm spaces", "Rough sleeping counts",
+]  # fmt: skip
+
+ASPECTS = ["", " 2019-2024", " - follow up", " in the borough", " policy", " costs", " data"]
+
+QUESTIONS = [
+    "How many {t} cases did the council record in each of the last three financial years?",
+    "What was the total expenditure on {t} in each of those years?",
+    "Which officer or team is responsible for {t}?",
+    "Please provide a copy of any policy or procedure relating to {t}.",
+    "Do you use an external contractor for {t}? If so, please name the contractor and the value of the contract.",
+    "How many complaints relating to {t} did you receive in 2023 and 2024?",
+    "What software or system do you use to record {t}?",
+    "When is the contract for {t} due for renewal?",
+]
+
+ANSWERS = [
+    "The information is set out in the table below.",
+    "The council does not hold this information.",
+    "This information is available on our website.",
+    "The responsible team is the {team} team.",
+    "We do not use an external contractor; this work is carried out in house.",
+    "The contract is due for renewal on 31 March 2027.",
+    "We use {system} for this purpose.",
+]
+
+EXEMPTIONS = [
+    "This information is withheld under Section 43(2) (commercial interests) of the Freedom of Information Act 2000. This letter acts as a Notice of Refusal.",
+    "We consider this information exempt under Section 41 (information provided in confidence).",
+    "This information is environmental information and is withheld under regulation 12(5)(b) of the Environmental Information Regulations 2004.",
+    "Section 21 applies: the information is reasonably accessible to you by other means.",
+]  # fmt: skip
+
+TEAMS = ["Environmental Health", "Revenues and Benefits", "Housing Options", "Estates", "ICT", "Licensing"]
+SYSTEMS = ["Uniform", "Civica", "Northgate", "Microsoft Dynamics", "Smartsheet", "Idox"]
+MODERNGOV = "https://hastings.moderngov.co.uk/mgCommitteeDetails.aspx?ID={}"
+
+
+def title(rng: random.Random) -> str:
+    return rng.choice(TOPICS) + rng.choice(ASPECTS)
+
+
+def questions(rng: random.Random, topic: str) -> list[str]:
+    subject = topic.lower()
+    return [q.format(t=subject) for q in rng.sample(QUESTIONS, rng.randrange(2, 6))]
+
+
+def request_html(rng: random.Random, asked: list[str]) -> list[str]:
+    opening = rng.choice([
+        "I would like to request the following information under the Freedom of Information Act 2000.",
+        "Under the Freedom of Information Act 2000, please could you provide the following information.",
+        "Dear Sir or Madam, I am writing to request information about the following.",
+    ])  # fmt: skip
+    items = "".join(f"<li>{html.escape(q)}</li>" for q in asked)
+    return [f"<p>{opening}</p>", f"<ol>{items}</ol>", "<p>Please provide the information in electronic form.</p>"]
+
+
+def _table(rng: random.Random) -> str:
+    rows = "".join(
+        f"<tr><td>{year}/{(year + 1) % 100:02d}</td><td>{rng.randrange(3, 900)}</td>"
+        f"<td>&pound;{rng.randrange(1000, 250000):,}</td></tr>"
+        for year in (2021, 2022, 2023)
+    )
+    return f"<table><tr><th>Year</th><th>Cases</th><th>Spend</th></tr>{rows}</table>"
+
+
+def answers(rng: random.Random, asked: list[str]) -> list[str]:
+    """The response: one numbered answer a question, now and then a table, an exemption or a link."""
+    blocks = []
+    items = []
+    for _ in asked:
+        answer = rng.choice(ANSWERS).format(team=rng.choice(TEAMS), system=rng.choice(SYSTEMS))
+        text = html.escape(answer)
+        if "website" in answer:
+            text += f'<br>\n<a href="{MODERNGOV.format(rng.randrange(100, 999))}">the committee page</a>'
+        items.append(f"<li>{text}</li>")
+    blocks.append(f"<ol>{''.join(items)}</ol>")
+    if rng.random() < 0.3:
+        blocks.append(_table(rng))
+    if rng.random() < 0.2:
+        blocks.append(f"<p>{html.escape(rng.choice(EXEMPTIONS))}</p>")
+    return blocks
+
+
+def document_bytes(rng: random.Random, fmt: str, name: str) -> bytes:
+    """A small file in the stated format, so that served documents have real types and sizes."""
+    filler = " ".join(rng.choice(TOPICS) for _ in range(rng.randrange(200, 2000)))
+    if fmt == "pdf":
+        text = f"BT /F1 12 Tf 72 720 Td ({name}) Tj ET % {filler}".encode()
+        return b"%PDF-1.4\n1 0 obj<<>>stream\n" + text + b"\nendstream endobj\ntrailer<<>>\n%%EOF\n"
+    if fmt in ("xlsx", "docx"):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("content.txt", filler)
+        return buffer.getvalue()
+    return ("Year,Cases\n" + "".join(f"{2000 + i},{rng.randrange(100)}\n" for i in range(20))).encode()

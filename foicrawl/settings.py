@@ -1,0 +1,65 @@
+"""Scrapy settings for foicrawl: one place for every default.
+
+Paths come from `foicrawl.config` (FOICRAWL_ARCHIVE_DIR, FOICRAWL_DATABASE_URL) when a crawl
+starts, not here, so that the environment of each run decides.
+"""
+
+from foicrawl import __version__
+
+BOT_NAME = "foicrawl"
+SPIDER_MODULES = ["foicrawl.spiders"]
+NEWSPIDER_MODULE = "foicrawl.spiders"
+
+# Who we are, and where a webmaster can reach us. Override FOICRAWL_CONTACT_URL for your deployment.
+FOICRAWL_CONTACT_URL = "https://github.com/foicrawl/foicrawl"
+USER_AGENT = f"foicrawl/{__version__} (+{FOICRAWL_CONTACT_URL})"
+
+# Live-crawl manners: obey robots.txt, at most two requests at a time per site, adapt to the server.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+
+# Retries on 429 and 5xx, with exponential backoff (foicrawl.middleware.BackoffRetryMiddleware).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+FOICRAWL_RETRY_BACKOFF_BASE = 2.0
+FOICRAWL_RETRY_BACKOFF_MAX = 60.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "foicrawl.middleware.BackoffRetryMiddleware": 550,
+    # Closest to the network, so it sees failures before anything retries them.
+    "foicrawl.warc.capture.DownloadErrorCapture": 990,
+}
+
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "foicrawl.warc.capture.WarcCapture": 100,
+}
+
+ITEM_PIPELINES = {
+    "foicrawl.pipelines.normalise.NormalisePipeline": 100,
+    "foicrawl.pipelines.validate.ValidatePipeline": 200,
+    "foicrawl.pipelines.dedupe.DedupePipeline": 300,
+    "foicrawl.pipelines.store.StorePipeline": 400,
+}
+
+# WARC files rotate at this size (bytes); the last one closes with the crawl.
+FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024
+
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Offline machines cannot fetch the public suffix list; the bundled snapshot is enough.
+TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS = []
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
