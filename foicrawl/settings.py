@@ -44,6 +44,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,
+    "foicrawl.runs.RunRecorder": 200,
 }
 
 ITEM_PIPELINES = {
@@ -62,4 +63,5 @@ REMOTE_CONTROL_ENABLED = False
 TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS = []
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "foicrawl.logformatter.FoicrawlLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -248,3 +248,14 @@ def labelled_value(root: HtmlElement, label: str) -> str | None:
                 break
         return None
     return None
+
+
+def decode_html(body: bytes, content_type: str | bytes | None = None) -> str:
+    """A page's text, decoded as Scrapy decodes it (HTTP charset, then the page's own declaration,
+    then a guess), so that a crawl and a re-parse of the archived bytes read the same text."""
+    from w3lib.encoding import html_to_unicode
+
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    _, text = html_to_unicode(content_type, body)
+    return text

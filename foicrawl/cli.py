@@ -1,0 +1,186 @@
+"""The `foicrawl` command: demo, replica, export, stats."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from foicrawl import config, export
+from foicrawl.councils import register
+from foicrawl.crawl import UNTHROTTLED, run_crawl
+from foicrawl.db.catalogue import export_rows
+from foicrawl.db.models import CrawlRun, Release, ReleaseVersion
+from foicrawl.db.session import session_factory
+from foicrawl.replica.dataset import generate
+from foicrawl.replica.server import FAULTS, SITES, build_site, serving
+
+
+def human_bytes(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
+
+
+def print_table(rows: list[list], headers: list[str], out=sys.stdout) -> None:
+    cells = [headers] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))), file=out)
+        if n == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+
+
+def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str = "standard",
+                   faults=(), ports: dict[str, int] | None = None, shift_every: int = 0):  # fmt: skip
+    servers = {}
+    for slug in councils:
+        options = {"theme": theme, "faults": tuple(faults)}
+        if slug == "herefordshire" and shift_every:
+            options["shift_every"] = shift_every
+        site = build_site(slug, generate(slug, size=size, seed=seed), **options)
+        servers[slug] = stack.enter_context(serving(site, (ports or {}).get(slug, 0)))
+    return servers
+
+
+def cmd_demo(args) -> int:
+    """Start the bundled replica of both councils, crawl both, say what was archived."""
+    councils = list(SITES)
+    logs = config.archive_dir() / "logs"
+    print(f"Starting the local replica ({args.size} releases a council) ...")
+    results = []
+    with ExitStack() as stack:
+        servers = start_replicas(stack, councils, args.size, args.seed)
+        for slug in councils:
+            base_url = servers[slug].base_url
+            print(f"Crawling {slug} from {base_url} (log: {logs / f'{slug}.log'}) ...", flush=True)
+            started = time.monotonic()
+            process = run_crawl(slug, base_url, settings=UNTHROTTLED, log_file=logs / f"{slug}.log")
+            results.append((process, time.monotonic() - started))
+    return print_run_summary(results)
+
+
+def print_run_summary(results) -> int:
+    sessions = session_factory()
+    rows, failed = [], 0
+    with sessions() as session:
+        for process, seconds in results:
+            run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == process.run_id))
+            if run is None or process.returncode != 0:
+                failed += 1
+                rows.append([process.council, "FAILED", "-", "-", "-", "-", "-", f"{seconds:.1f}", "-", "-"])
+                continue
+            held = session.scalar(select(func.count()).select_from(Release).where(Release.council == run.council))
+            rows.append([run.council, held, run.releases_new, run.releases_changed, run.releases_unchanged,
+                         run.items_dropped, run.requests, f"{seconds:.1f}", len(run.warc_files),
+                         human_bytes(run.warc_bytes)])  # fmt: skip
+        total = session.scalar(select(func.count()).select_from(Release))
+        versions = session.scalar(select(func.count()).select_from(ReleaseVersion))
+    print()
+    print_table(rows, ["council", "releases", "new", "changed", "unchanged", "dropped", "requests", "seconds",
+                       "WARC files", "WARC size"])  # fmt: skip
+    print()
+    print(f"Catalogue: {config.database_url()} ({total} releases, {versions} versions)")
+    print(f"WARC files: {config.warc_dir()}")
+    if failed:
+        print(f"{failed} crawl(s) failed: see the logs above.", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_replica(args) -> int:
+    councils = list(SITES) if args.council == "all" else [args.council]
+    ports = {"hastings": args.hastings_port, "herefordshire": args.herefordshire_port}
+    with ExitStack() as stack:
+        servers = start_replicas(stack, councils, args.size, args.seed, args.theme, args.fault, ports,
+                                 args.shift_every)  # fmt: skip
+        for slug, server in servers.items():
+            refs = len(server.site.dataset.expected_refs())
+            print(f"{slug}: {server.base_url}  ({refs} releases; scrapy crawl {slug} -a base_url={server.base_url})")
+        print("Serving until interrupted (Ctrl-C).", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("Stopped.")
+    return 0
+
+
+def cmd_export(args) -> int:
+    sessions = session_factory()
+    with sessions() as session, ExitStack() as stack:
+        out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline="")) if args.output else sys.stdout
+        count = export.write(export_rows(session, args.council, args.all_versions), out, args.format)
+    if args.output:
+        print(f"Wrote {count} {'versions' if args.all_versions else 'releases'} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    sessions = session_factory()
+    rows = []
+    with sessions() as session:
+        for slug in sorted(set(register()) | set(session.scalars(select(Release.council).distinct()))):
+            releases = session.scalar(select(func.count()).select_from(Release).where(Release.council == slug))
+            withdrawn = session.scalar(select(func.count()).select_from(Release)
+                                       .where(Release.council == slug, Release.withdrawn))  # fmt: skip
+            versions = session.scalar(select(func.count()).select_from(ReleaseVersion).join(Release)
+                                      .where(Release.council == slug))  # fmt: skip
+            last = session.scalar(select(CrawlRun).where(CrawlRun.council == slug)
+                                  .order_by(CrawlRun.started_at.desc()).limit(1))  # fmt: skip
+            last_run = f"{last.started_at:%Y-%m-%d %H:%M} {last.status}" if last else "never"
+            rows.append([slug, releases, versions, withdrawn, last_run])
+    print_table(rows, ["council", "releases", "versions", "withdrawn", "last run (UTC)"])
+    warcs = sorted(config.warc_dir().glob("*.warc.gz")) if config.warc_dir().exists() else []
+    print()
+    print(f"Catalogue: {config.database_url()}")
+    print(f"WARC files: {len(warcs)} in {config.warc_dir()} ({human_bytes(sum(p.stat().st_size for p in warcs))})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="foicrawl", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="crawl the bundled replica of both councils and report")
+    demo.add_argument("--size", type=int, default=300, help="releases a council in the replica (default 300)")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(func=cmd_demo)
+
+    replica = commands.add_parser("replica", help="serve the local replica sites until interrupted")
+    replica.add_argument("--council", choices=["all", *SITES], default="all")
+    replica.add_argument("--size", type=int, default=300)
+    replica.add_argument("--seed", type=int, default=1)
+    replica.add_argument("--theme", choices=["standard", "alternate"], default="standard")
+    replica.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS),
+                         help="misbehave as real sites do; repeatable")  # fmt: skip
+    replica.add_argument("--shift-every", type=int, default=0,
+                         help="publish a Herefordshire release after every N listing pages")  # fmt: skip
+    replica.add_argument("--hastings-port", type=int, default=8801)
+    replica.add_argument("--herefordshire-port", type=int, default=8802)
+    replica.set_defaults(func=cmd_replica)
+
+    exp = commands.add_parser("export", help="write the catalogue as JSON Lines or CSV")
+    exp.add_argument("--format", choices=export.FORMATS, default="jsonl")
+    exp.add_argument("--council")
+    exp.add_argument("--all-versions", action="store_true", help="every version, not only the latest")
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    exp.set_defaults(func=cmd_export)
+
+    stats = commands.add_parser("stats", help="what the catalogue and archive hold")
+    stats.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The catalogue: one row a release (unique by council and case reference), one row a version.
+
+Nothing is overwritten: a release whose content changes gets a new version, and each version points
+at the WARC record it was read from. A release that disappears is marked withdrawn, never deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Moments in UTC on every database: SQLite keeps no time zone, so store naive UTC and hand
+    back aware datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Release(Base):
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("council", "case_ref", name="uq_release_council_case_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council: Mapped[str] = mapped_column(String(64), index=True)
+    case_ref: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column()
+    last_seen: Mapped[datetime] = mapped_column()
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    latest_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    versions: Mapped[list[ReleaseVersion]] = relationship(
+        back_populates="release", order_by="ReleaseVersion.version", cascade="all, delete-orphan"
+    )
+
+
+class ReleaseVersion(Base):
+    __tablename__ = "release_versions"
+    __table_args__ = (UniqueConstraint("release_id", "version", name="uq_version_release_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    requested_on: Mapped[date | None] = mapped_column(Date)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    dates_as_shown: Mapped[dict] = mapped_column(JSON, default=dict)
+    request_text: Mapped[str | None] = mapped_column(Text)
+    response_text: Mapped[str | None] = mapped_column(Text)
+    response_links: Mapped[list] = mapped_column(JSON, default=list)
+    documents: Mapped[list] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[datetime] = mapped_column()
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    # Where the evidence is: the WARC response record this version was read from.
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(Integer)
+    warc_length: Mapped[int | None] = mapped_column(Integer)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    payload_digest: Mapped[str | None] = mapped_column(String(128))
+    block_digest: Mapped[str | None] = mapped_column(String(128))
+    fetched_at: Mapped[datetime | None] = mapped_column()
+
+    release: Mapped[Release] = relationship(back_populates="versions")
+
+
+class CrawlRun(Base):
+    """One crawl of one council: what it fetched, found and wrote."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(64), unique=True)
+    council: Mapped[str] = mapped_column(String(64), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(32), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    releases_seen: Mapped[int] = mapped_column(Integer, default=0)
+    releases_new: Mapped[int] = mapped_column(Integer, default=0)
+    releases_changed: Mapped[int] = mapped_column(Integer, default=0)
+    releases_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    releases_withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    items_dropped: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warc_files: Mapped[list] = mapped_column(JSON, default=list)
+    warc_bytes: Mapped[int] = mapped_column(Integer, default=0)

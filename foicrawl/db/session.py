@@ -1,0 +1,39 @@
+"""Connections to the catalogue: SQLite under the archive directory by default, any SQLAlchemy URL
+through FOICRAWL_DATABASE_URL."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from foicrawl.config import database_url
+from foicrawl.db.models import Base
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Several crawls may write the same file at once: wait for the lock rather than fail.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=60000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def session_factory(url: str | None = None) -> sessionmaker[Session]:
+    return sessionmaker(engine_for(url or database_url()), expire_on_commit=False)

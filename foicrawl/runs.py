@@ -1,0 +1,61 @@
+"""The run record: every crawl leaves a row saying what it fetched, found, dropped and wrote."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from scrapy import signals
+
+from foicrawl.db.models import CrawlRun
+from foicrawl.db.session import session_factory
+
+logger = logging.getLogger(__name__)
+
+
+def run_status(reason: str, errors: int) -> str:
+    if reason != "finished":
+        return "failed"
+    return "finished_with_errors" if errors else "ok"
+
+
+class RunRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.sessions = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        self.sessions = session_factory()
+        with self.sessions.begin() as session:
+            session.add(CrawlRun(run_id=spider.run_id, council=spider.name, mode=spider.mode,
+                                 origin=spider.origin, started_at=datetime.now(timezone.utc)))  # fmt: skip
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        get = lambda key: int(stats.get(key, 0))  # noqa: E731
+        errors = get("log_count/ERROR") + get("spider_exceptions")
+        with self.sessions.begin() as session:
+            run = session.query(CrawlRun).filter_by(run_id=spider.run_id).one()
+            run.finished_at = datetime.now(timezone.utc)
+            run.finish_reason = reason
+            run.status = run_status(reason, errors)
+            run.requests = get("downloader/request_count")
+            run.releases_new = get("foicrawl/releases/new")
+            run.releases_changed = get("foicrawl/releases/changed")
+            run.releases_unchanged = get("foicrawl/releases/unchanged")
+            run.releases_withdrawn = get("foicrawl/releases/withdrawn")
+            run.releases_seen = run.releases_new + run.releases_changed + run.releases_unchanged
+            run.items_dropped = get("item_dropped_count") - get("foicrawl/duplicates") + get("foicrawl/dropped/unparseable")
+            run.errors = errors
+            writer = getattr(spider, "warc_writer", None)
+            run.warc_files = list(writer.files_written) if writer else []
+            run.warc_bytes = get("foicrawl/warc/bytes")
+        logger.info("Run %s of %s: %s (%d new, %d changed, %d unchanged, %d dropped, %d requests)",
+                    spider.run_id, spider.name, run.status, run.releases_new, run.releases_changed,
+                    run.releases_unchanged, run.items_dropped, run.requests)  # fmt: skip

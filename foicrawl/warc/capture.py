@@ -1,0 +1,146 @@
+"""Scrapy side of the archive: every HTTP exchange of a crawl goes into WARC files.
+
+`WarcCapture` listens to `response_downloaded`, which fires for every response as the network gave
+it (robots.txt, redirects, 5xx before a retry, pages whose items are later dropped), before any
+middleware decompresses or changes it. `DownloadErrorCapture` sits next to the network in the
+downloader middleware chain and records requests that got no response at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+from datetime import datetime, timezone
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from importlib.metadata import version
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+
+import foicrawl
+from foicrawl.config import warc_dir
+from foicrawl.warc.writer import HttpMessage, RotatingWarcWriter
+
+logger = logging.getLogger(__name__)
+CAPTURE_META = "foicrawl_capture"
+
+
+def _header_pairs(headers) -> list[tuple[str, str]]:
+    pairs = []
+    for name, values in headers.items():
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return pairs
+
+
+def request_message(request: scrapy.Request) -> HttpMessage:
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = _header_pairs(request.headers)
+    if not any(name.lower() == "host" for name, _ in headers):
+        headers.insert(0, ("Host", parts.netloc))
+    return HttpMessage(f"{request.method} {target} HTTP/1.1", headers, request.body or b"", protocol="")
+
+
+def response_message(response: scrapy.http.Response) -> HttpMessage:
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+    return HttpMessage(f"{response.status} {reason}".strip(), _header_pairs(response.headers), response.body,
+                       protocol=protocol.upper())  # fmt: skip
+
+
+class WarcCapture:
+    """The extension that owns a crawl's WARC files."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.max_size = crawler.settings.getint("FOICRAWL_WARC_MAX_SIZE")
+        self.writer: RotatingWarcWriter | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        run_id = getattr(spider, "run_id", "")
+        self.writer = RotatingWarcWriter(
+            directory=warc_dir(),
+            prefix=f"foicrawl-{spider.name}",
+            max_size=self.max_size,
+            warcinfo={
+                "software": f"foicrawl/{foicrawl.__version__} (Scrapy/{scrapy.__version__}; "
+                f"warcio/{version('warcio')}; "
+                f"Python/{platform.python_version()})",
+                "isPartOf": f"foicrawl-{spider.name}",
+                "description": f"foicrawl crawl of {spider.name}",
+                "foicrawl-spider": spider.name,
+                "foicrawl-run-id": run_id,
+                "foicrawl-mode": getattr(spider, "mode", ""),
+                "foicrawl-origin": getattr(spider, "origin", ""),
+                "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
+                "robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            },
+        )
+        spider.warc_writer = self.writer
+
+    def response_downloaded(self, response, request, spider) -> None:
+        if self.writer is None or not response.url.startswith(("http://", "https://")):
+            return
+        capture = self.writer.write_exchange(
+            response.url,
+            request_message(request),
+            response_message(response),
+            datetime.now(timezone.utc),
+            ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
+        )
+        request.meta[CAPTURE_META] = capture.to_dict()
+        stats = self.crawler.stats
+        stats.inc_value("foicrawl/warc/responses")
+        stats.inc_value(f"foicrawl/warc/responses/{capture.status}")
+
+    def record_failure(self, request, reason: str) -> None:
+        if self.writer is None:
+            return
+        self.writer.write_failure(request.url, request_message(request), datetime.now(timezone.utc), reason)
+        self.crawler.stats.inc_value("foicrawl/warc/failures")
+
+    def spider_closed(self, spider) -> None:
+        if self.writer is None:
+            return
+        self.writer.close()
+        files = self.writer.files_written
+        size = sum((warc_dir() / name).stat().st_size for name in files)
+        self.crawler.stats.set_value("foicrawl/warc/files", len(files))
+        self.crawler.stats.set_value("foicrawl/warc/bytes", size)
+        logger.info("WARC files written to %s: %s (%d bytes)", warc_dir(), ", ".join(files) or "none", size)
+
+
+class DownloadErrorCapture:
+    """Records requests that failed without a response, in the same WARC files."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _capture(self) -> WarcCapture | None:
+        for extension in self.crawler.extensions.middlewares:
+            if isinstance(extension, WarcCapture):
+                return extension
+        return None
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IgnoreRequest) and (capture := self._capture()):
+            capture.record_failure(request, f"{type(exception).__name__}: {exception}")
+        return None
