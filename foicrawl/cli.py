@@ -37,6 +37,9 @@ def print_table(rows: list[list], headers: list[str], out=sys.stdout) -> None:
             print("  ".join("-" * w for w in widths), file=out)
 
 
+DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802}
+
+
 def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str = "standard",
                    faults=(), ports: dict[str, int] | None = None, shift_every: int = 0):  # fmt: skip
     servers = {}
@@ -45,7 +48,11 @@ def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str 
         if slug == "herefordshire" and shift_every:
             options["shift_every"] = shift_every
         site = build_site(slug, generate(slug, size=size, seed=seed), **options)
-        servers[slug] = stack.enter_context(serving(site, (ports or {}).get(slug, 0)))
+        port = (ports or DEFAULT_PORTS).get(slug, 0)
+        try:
+            servers[slug] = stack.enter_context(serving(site, port))
+        except OSError:  # the usual port is taken: any free one will do
+            servers[slug] = stack.enter_context(serving(site, 0))
     return servers
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -29,8 +30,25 @@ EXPORT_FIELDS = (
 )  # fmt: skip
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _site_relative(value, origin: str):
+    """Links on the release's own site, written without the origin, so that the same release read
+    from a mirror, a replica or a council's new hostname is not taken for a changed text."""
+    if isinstance(value, list):
+        return [_site_relative(v, origin) for v in value]
+    if isinstance(value, dict):
+        return {k: (v[len(origin):] if k == "url" and isinstance(v, str) and v.startswith(origin + "/") else v)
+                for k, v in value.items()}  # fmt: skip
+    return value
+
+
 def content_hash(record: dict) -> str:
-    content = {name: record.get(name) for name in CONTENT_FIELDS}
+    origin = _origin(record.get("url") or "")
+    content = {name: _site_relative(record.get(name), origin) for name in CONTENT_FIELDS}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

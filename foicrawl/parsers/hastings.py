@@ -145,7 +145,7 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
             continue
         seen.add(canonical)
         title = squash(anchor.get("title")) or element_text(anchor) or None
-        holder = anchor.getparent()
+        holder = next((a for a in anchor.iterancestors() if a.tag in ("li", "tr")), anchor.getparent())
         beside = squash(element_text(holder).replace(element_text(anchor), "", 1)) if holder is not None else ""
         entries.append(ListingEntry(url=canonical, title=title, date_text=beside or None))
     return ListingPage(entries=entries)

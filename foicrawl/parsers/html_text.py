@@ -97,7 +97,7 @@ def _walk(el, out: _Blocks, list_item_prefix: str | None = None) -> None:
     if name in SKIPPED_TAGS or not name:
         return  # the caller adds the tail
     block = name in BLOCK_TAGS
-    if name == "li":
+    if name in ("li", "tr"):
         out.newline()
     elif name in ("td", "th"):
         if out.line:

@@ -60,7 +60,7 @@ EXEMPTIONS = [
 
 TEAMS = ["Environmental Health", "Revenues and Benefits", "Housing Options", "Estates", "ICT", "Licensing"]
 SYSTEMS = ["Uniform", "Civica", "Northgate", "Microsoft Dynamics", "Smartsheet", "Idox"]
-MODERNGOV = "https://hastings.moderngov.co.uk/mgCommitteeDetails.aspx?ID={}"
+MODERNGOV = "https://{host}/mgCommitteeDetails.aspx?ID={id}"
 
 
 def title(rng: random.Random) -> str:
@@ -91,7 +91,7 @@ def _table(rng: random.Random) -> str:
     return f"<table><tr><th>Year</th><th>Cases</th><th>Spend</th></tr>{rows}</table>"
 
 
-def answers(rng: random.Random, asked: list[str]) -> list[str]:
+def answers(rng: random.Random, asked: list[str], moderngov_host: str) -> list[str]:
     """The response: one numbered answer a question, now and then a table, an exemption or a link."""
     blocks = []
     items = []
@@ -99,7 +99,7 @@ def answers(rng: random.Random, asked: list[str]) -> list[str]:
         answer = rng.choice(ANSWERS).format(team=rng.choice(TEAMS), system=rng.choice(SYSTEMS))
         text = html.escape(answer)
         if "website" in answer:
-            text += f'<br>\n<a href="{MODERNGOV.format(rng.randrange(100, 999))}">the committee page</a>'
+            text += f'<br>\n<a href="{MODERNGOV.format(host=moderngov_host, id=rng.randrange(100, 999))}">the committee page</a>'
         items.append(f"<li>{text}</li>")
     blocks.append(f"<ol>{''.join(items)}</ol>")
     if rng.random() < 0.3:

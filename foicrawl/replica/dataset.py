@@ -185,16 +185,19 @@ def _herefordshire_ref(rng: random.Random, on: date, used: set[str]) -> str:
             return ref
 
 
-def _texts(rng: random.Random, title: str) -> tuple[list[str], list[str]]:
+MODERNGOV_HOSTS = {"hastings": "hastings.moderngov.co.uk", "herefordshire": "councillors.herefordshire.gov.uk"}
+
+
+def _texts(rng: random.Random, title: str, council: str) -> tuple[list[str], list[str]]:
     questions = corpus.questions(rng, title)
-    answers = corpus.answers(rng, questions)
+    answers = corpus.answers(rng, questions, MODERNGOV_HOSTS[council])
     return corpus.request_html(rng, questions), answers
 
 
 def _hastings_release(rng: random.Random, on: date, used: set[str], ref: str | None = None,
                       title: str | None = None) -> ReplicaRelease:  # fmt: skip
     title = title or corpus.title(rng)
-    request_html, response_html = _texts(rng, title)
+    request_html, response_html = _texts(rng, title, "hastings")
     return ReplicaRelease(
         uid=(ref := ref or _hastings_ref(rng, on, used)),
         case_ref=ref,
@@ -209,7 +212,7 @@ def _hastings_release(rng: random.Random, on: date, used: set[str], ref: str | N
 
 def _herefordshire_release(rng: random.Random, on: date, used: set[str]) -> ReplicaRelease:
     title = corpus.title(rng)
-    request_html, response_html = _texts(rng, title)
+    request_html, response_html = _texts(rng, title, "herefordshire")
     documents = []
     if rng.random() < 0.15:
         for n in range(rng.randrange(1, 4)):

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets foicrawl up in ./.venv: Debian packages it needs, pinned Python packages, the `foicrawl`
+# command. Safe to run again; it only installs what is missing. `--dev` adds the test tools.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_packages=(python3-venv)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "foicrawl needs Python 3.11 or newer ($python is $("$python" --version))" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+
+requirements=requirements.txt
+[ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
+stamp=".venv/.installed-$(cat "$requirements" requirements.txt pyproject.toml | sha1sum | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  echo "Installing Python packages from $requirements ..."
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  touch "$stamp"
+fi
+echo "foicrawl is set up: activate with '. .venv/bin/activate', or run .venv/bin/foicrawl"
