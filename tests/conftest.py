@@ -55,7 +55,8 @@ def crawl(archive):
     """Run `scrapy crawl` against a replica; returns the process record and its log text."""
 
     def run(council: str, base_url: str, mode: str = "full", **settings):
-        log = archive / "logs" / f"{council}-{len(list((archive / 'logs').glob('*')) if (archive / 'logs').exists() else 0)}.log"
+        logs = archive / "logs"
+        log = logs / f"{council}-{len(list(logs.glob('*.log'))) if logs.exists() else 0}.log"
         process = run_crawl(council, base_url, mode, {**FAST, **{k: str(v) for k, v in settings.items()}},
                             log_file=log, timeout=600)  # fmt: skip
         text = log.read_text(encoding="utf-8", errors="replace")

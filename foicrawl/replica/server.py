@@ -130,10 +130,13 @@ class HerefordshireSite(ReplicaSite):
     page_size = 20
 
     def __init__(self, dataset: Dataset, theme: str = "standard", faults: tuple[str, ...] = (),
-                 shift_every: int = 0):  # fmt: skip
+                 shift_every: int = 0, withdraw_every: int = 0, max_shifts: int = 0):  # fmt: skip
         super().__init__(dataset, theme, faults)
-        # Publish a release after every `shift_every` listing pages: a listing that shifts mid-crawl.
+        # A listing that shifts mid-crawl: after every `shift_every` listing pages a release is
+        # published (pages move down); after every `withdraw_every`, the newest is withdrawn (up).
         self.shift_every = shift_every
+        self.withdraw_every = withdraw_every
+        self.shifts_left = max_shifts or None  # None: no limit
         self.listing_requests = 0
         listed = dataset.listed()
         self.flaky_paths = {f"/disclosures?page=2&sortType={pages_herefordshire.SORT}",
@@ -169,9 +172,16 @@ class HerefordshireSite(ReplicaSite):
             return html_reply("<h1>Bad request</h1><p>page must be a positive number</p>", 400)
         with self.lock:
             self.listing_requests += 1
-            shift = self.shift_every and self.listing_requests % self.shift_every == 0
-        if shift:
+            publish = self.shift_every and self.listing_requests % self.shift_every == 0
+            withdraw = self.withdraw_every and self.listing_requests % self.withdraw_every == 0
+            if self.shifts_left is not None and (publish or withdraw):
+                if self.shifts_left == 0:
+                    publish = withdraw = False
+                self.shifts_left = max(0, self.shifts_left - 1)
+        if publish:
             self.dataset.publish(1)
+        if withdraw:
+            self.dataset.withdraw(self.dataset.listed()[0].case_ref)
         page = int(page_text)
         listed = self.dataset.listed()
         pages = max(1, -(-len(listed) // self.page_size))

@@ -3,8 +3,9 @@
 A council on the platform is a subclass with a `name` that is in the register. The listing is
 walked page by page, newest first, by its own "Next" links until it ends. Pages shift as releases
 are published during a crawl, so identity is the release URL, never its page; when the listing's
-announced total exceeds what a walk saw (a release withdrawn mid-crawl pulls the rest up a place),
-the walk is repeated, up to `max_passes`.
+announced total changes during a walk (a release withdrawn mid-crawl pulls the rest up a place and
+one can slip past), or exceeds what the walk saw,
+the walk is repeated, up to `max_walks` times.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ LISTING_PRIORITY = 10  # listing pages before releases: the sooner the walk ends
 
 class DisclosureLogSpider(CouncilSpider):
     listing_path = "/disclosures?page={page}&sortType=PUBLISHED_DATE_DESCENDING"
-    max_passes = 3
+    max_walks = 3
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.seen: set[str] = set()
-        self.announced_total = 0
+        self.totals: dict[int, list[int]] = {}  # the total each page of each walk announced
 
     async def start(self):
-        yield self.listing_request(self.url(self.listing_path.format(page=1)), page=1, walk=1)
+        yield self.listing_request(self.first_page(), page=1, walk=1)
+
+    def first_page(self) -> str:
+        return self.url(self.listing_path.format(page=1))
 
     def listing_request(self, url: str, page: int, walk: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page, "walk": walk},
@@ -46,15 +50,24 @@ class DisclosureLogSpider(CouncilSpider):
                 self.seen.add(entry.url)
                 yield scrapy.Request(entry.url, callback=self.parse_release)
         if listing.total is not None:
-            self.announced_total = listing.total
-        complete = walk > 1 and len(self.seen) >= self.announced_total
-        if listing.next_url and listing.entries and not complete:
+            self.totals.setdefault(walk, []).append(listing.total)
+        if listing.next_url and listing.entries:
             yield self.listing_request(listing.next_url, page + 1, walk)
-        elif len(self.seen) < self.announced_total and walk < self.max_passes:
-            logger.info("The listing announces %d releases but the walk saw %d: walking it again",
-                        self.announced_total, len(self.seen))  # fmt: skip
+        elif self.listing_shifted(walk) and walk < self.max_walks:
             self.crawler.stats.inc_value("foicrawl/listing_rewalks")
-            yield self.listing_request(self.url(self.listing_path.format(page=1)), 1, walk + 1)
+            yield self.listing_request(self.first_page(), 1, walk + 1)
+
+    def listing_shifted(self, walk: int) -> bool:
+        """Whether releases came or went during this walk (so pages moved under it), or the walk
+        saw fewer releases than the listing announces."""
+        totals = self.totals.get(walk, [])
+        if not totals:
+            return False
+        shifted = len(set(totals)) > 1 or len(self.seen) < totals[-1]
+        if shifted:
+            logger.info("The listing changed during walk %d (totals %d to %d, %d releases seen): walking it again",
+                        walk, totals[0], totals[-1], len(self.seen))  # fmt: skip
+        return shifted
 
     def parse_release(self, response):
         item = self.release_from(response, disclosurelog.parse_release)
