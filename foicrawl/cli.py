@@ -28,7 +28,8 @@ def human_bytes(size: int) -> str:
     return f"{size} B"
 
 
-def print_table(rows: list[list], headers: list[str], out=sys.stdout) -> None:
+def print_table(rows: list[list], headers: list[str], out=None) -> None:
+    out = out or sys.stdout
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
