@@ -30,4 +30,12 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
   touch "$stamp"
 fi
+# pywb and py-wacz pin old dependencies: they get their own environment (replay --serve, WACZ export).
+pywb_stamp=".venv-pywb/.installed-$(sha1sum requirements-pywb.txt | cut -c1-12)"
+if [ ! -f "$pywb_stamp" ]; then
+  echo "Installing the archive tools (pywb, wacz) into .venv-pywb ..."
+  [ -x .venv-pywb/bin/python ] || "$python" -m venv .venv-pywb
+  .venv-pywb/bin/python -m pip install -q --disable-pip-version-check -r requirements-pywb.txt
+  touch "$pywb_stamp"
+fi
 echo "foicrawl is set up: activate with '. .venv/bin/activate', or run .venv/bin/foicrawl"

@@ -24,3 +24,8 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{archive_dir() / 'catalogue.sqlite'}"
+
+
+def index_dir() -> Path:
+    """CDXJ indexes of the WARC files, one per file, in the form pywb reads."""
+    return archive_dir() / "index"

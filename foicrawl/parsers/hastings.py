@@ -38,6 +38,11 @@ def release_ref(url: str) -> str | None:
     return values[0].strip() if values else None
 
 
+def is_release_url(url: str) -> bool:
+    path = urlsplit(url).path
+    return release_ref(url) is not None and path in (f"{LOG_PATH}date/", f"{LOG_PATH}category/")
+
+
 def canonical_release_url(url: str) -> str:
     """A release is reachable under date/ and category/; its canonical URL is the date/ one."""
     parts = urlsplit(url)

@@ -29,7 +29,10 @@ class StorePipeline:
 
     def process_item(self, item: ReleaseItem) -> ReleaseItem:
         spider = self.crawler.spider
+        # Seen when fetched: the WARC record's date, so a catalogue rebuilt from the archive agrees.
+        fetched_at = (item.capture or {}).get("fetched_at")
+        seen_at = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(timezone.utc)
         with self.sessions.begin() as session:
-            outcome = record_release(session, item.to_dict(), datetime.now(timezone.utc), spider.run_id)
+            outcome = record_release(session, item.to_dict(), seen_at, spider.run_id)
         self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         return item

@@ -21,7 +21,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
 import foicrawl
-from foicrawl.config import warc_dir
+from foicrawl.config import index_dir, warc_dir
+from foicrawl.warc.index import index_warc
 from foicrawl.warc.writer import HttpMessage, RotatingWarcWriter
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,8 @@ class WarcCapture:
             return
         self.writer.close()
         files = self.writer.files_written
+        for name in files:
+            index_warc(warc_dir() / name, index_dir())
         size = sum((warc_dir() / name).stat().st_size for name in files)
         self.crawler.stats.set_value("foicrawl/warc/files", len(files))
         self.crawler.stats.set_value("foicrawl/warc/bytes", size)
