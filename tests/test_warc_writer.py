@@ -85,3 +85,19 @@ def test_failure_is_a_request_and_a_metadata_record(tmp_path):
         records = [(r.rec_type, r.rec_headers.get_header("WARC-Concurrent-To"), r.content_stream().read()) for r in ArchiveIterator(stream)]
     assert records[1][0] == "request"
     assert records[2] == ("metadata", request_id, b"fetch-error: DNSLookupError: no such host\r\n")
+
+
+def test_reader_names_a_payload_altered_inside_a_valid_gzip_member(tmp_path):
+    from foicrawl.warc.reader import read_record
+
+    writer = RotatingWarcWriter(tmp_path, "t", {"software": "t"})
+    capture = exchange(writer)
+    writer.close()
+    path = tmp_path / capture.warc_file
+    data = path.read_bytes()
+    member = data[capture.warc_offset : capture.warc_offset + capture.warc_length]
+    record = gzip.decompress(member)
+    assert read_record(path, capture.warc_offset).problems == []
+    tampered = record[:-10] + bytes([record[-10] ^ 0x01]) + record[-9:]  # one payload byte, digests untouched
+    path.write_bytes(data[: capture.warc_offset] + gzip.compress(tampered) + data[capture.warc_offset + capture.warc_length :])
+    assert read_record(path, capture.warc_offset).problems == ["block digest does not match", "payload digest does not match"]
