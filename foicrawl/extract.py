@@ -16,7 +16,8 @@ def platform_of(council: str):
 
 
 def is_release_record(council: str, record: ArchivedRecord) -> bool:
-    return record.record_type == "response" and record.status == 200 and platform_of(council).is_release_url(record.target_uri)
+    return (record.record_type in ("response", "revisit") and record.status == 200
+            and platform_of(council).is_release_url(record.target_uri))  # fmt: skip
 
 
 def release_from_record(council: str, record: ArchivedRecord) -> ReleaseItem:

@@ -52,9 +52,11 @@ def warcinfo(record: ArchivedRecord) -> dict[str, str]:
     return fields
 
 
-def capture_of(record: ArchivedRecord) -> dict:
-    moment = datetime.fromisoformat(record.date.replace("Z", "+00:00")).astimezone(timezone.utc)
-    return {
+def capture_of(record: ArchivedRecord, fetched: ArchivedRecord | None = None) -> dict:
+    """The evidence of a release: the full record holding the page, fetched when `fetched` (a
+    revisit of it, if that is how this fetch was stored) says."""
+    moment = datetime.fromisoformat((fetched or record).date.replace("Z", "+00:00")).astimezone(timezone.utc)
+    evidence = {
         "url": record.target_uri,
         "status": record.status,
         "warc_file": record.path.name,
@@ -65,6 +67,9 @@ def capture_of(record: ArchivedRecord) -> dict:
         "block_digest": record.warc_headers.get_header("WARC-Block-Digest"),
         "fetched_at": moment.isoformat(timespec="microseconds"),
     }
+    if fetched is not None:
+        evidence["revisit_record_id"] = fetched.record_id
+    return evidence
 
 
 def reindex(session: Session, warc_dir: Path) -> Counter:
@@ -72,6 +77,7 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
     session.execute(delete(ReleaseVersion))
     session.execute(delete(Release))
     counts: Counter = Counter()
+    full_records: dict[str, tuple[Path, int]] = {}  # record id -> where, for resolving revisits
     for path in in_written_order(warc_dir):
         council = run_id = None
         counts["files"] += 1
@@ -80,13 +86,22 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
                 info = warcinfo(record)
                 council, run_id = info.get("foicrawl-spider"), info.get("foicrawl-run-id")
                 continue
+            if record.record_type == "response":
+                full_records[record.record_id] = (path, record.offset)
             if council not in register() or not is_release_record(council, record):
                 continue
+            fetched = None
+            if record.record_type == "revisit":
+                original = full_records.get(record.warc_headers.get_header("WARC-Refers-To"))
+                if original is None:
+                    counts["unresolved revisits"] += 1
+                    continue
+                fetched, record = record, read_record(*original)
             item = release_from_record(council, record)
             if problems(item):
                 counts["dropped"] += 1
                 continue
-            item.capture = capture_of(record)
+            item.capture = capture_of(record, fetched)
             seen_at = datetime.fromisoformat(item.capture["fetched_at"])
             counts[record_release(session, item.to_dict(), seen_at, run_id)] += 1
             session.flush()

@@ -23,7 +23,9 @@ from scrapy.exceptions import IgnoreRequest
 import foicrawl
 from foicrawl.config import index_dir, warc_dir
 from foicrawl.warc.index import index_warc
-from foicrawl.warc.writer import HttpMessage, RotatingWarcWriter
+from foicrawl.warc.prior import PriorCaptures
+from foicrawl.warc.reader import sha1_digest
+from foicrawl.warc.writer import Capture, HttpMessage, RotatingWarcWriter
 
 logger = logging.getLogger(__name__)
 CAPTURE_META = "foicrawl_capture"
@@ -92,21 +94,42 @@ class WarcCapture:
             },
         )
         spider.warc_writer = self.writer
+        self.prior = PriorCaptures.load(warc_dir(), index_dir(), prefix=f"foicrawl-{spider.name}-")
+        spider.prior_captures = self.prior
 
     def response_downloaded(self, response, request, spider) -> None:
         if self.writer is None or not response.url.startswith(("http://", "https://")):
             return
+        digest = sha1_digest(response.body)
+        prior = self.prior.same_payload(response.url, digest) if response.status == 200 else None
+        moment = datetime.now(timezone.utc)
         capture = self.writer.write_exchange(
             response.url,
             request_message(request),
             response_message(response),
-            datetime.now(timezone.utc),
+            moment,
             ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
+            revisit_of=prior,
         )
-        request.meta[CAPTURE_META] = capture.to_dict()
+        request.meta[CAPTURE_META] = self.evidence(capture)
+        if prior is None and response.status == 200:
+            self.prior.remember(response.url, moment.strftime("%Y%m%d%H%M%S"), digest, capture.warc_file,
+                                capture.warc_offset)  # fmt: skip
         stats = self.crawler.stats
-        stats.inc_value("foicrawl/warc/responses")
-        stats.inc_value(f"foicrawl/warc/responses/{capture.status}")
+        stats.inc_value("foicrawl/warc/revisits" if prior else "foicrawl/warc/responses")
+        stats.inc_value(f"foicrawl/warc/status/{capture.status}")
+
+    @staticmethod
+    def evidence(capture: Capture) -> dict:
+        """What an item records as its evidence: the full response record holding the payload (for
+        a revisit, the earlier record it points at), fetched at this time."""
+        evidence = capture.to_dict()
+        prior = evidence.pop("revisit_of")
+        if prior:
+            evidence.update(warc_file=prior["warc_file"], warc_offset=prior["warc_offset"],
+                            warc_length=prior["warc_length"], warc_record_id=prior["record_id"],
+                            block_digest=prior["block_digest"], revisit_record_id=capture.warc_record_id)  # fmt: skip
+        return evidence
 
     def record_failure(self, request, reason: str) -> None:
         if self.writer is None:

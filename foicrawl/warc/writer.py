@@ -36,6 +36,20 @@ class HttpMessage:
 
 
 @dataclass
+class PriorCapture:
+    """An earlier full response record with a given payload: what a revisit record points at."""
+
+    url: str
+    warc_date: str
+    record_id: str
+    payload_digest: str
+    block_digest: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+
+
+@dataclass
 class Capture:
     """Where a response lives in the archive: what each catalogue version points at."""
 
@@ -49,6 +63,7 @@ class Capture:
     block_digest: str
     fetched_at: str  # ISO 8601, UTC
     request_record_id: str | None = None
+    revisit_of: PriorCapture | None = None  # set when the record is a revisit of this capture
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -126,14 +141,28 @@ class RotatingWarcWriter:
             http_headers=headers, warc_headers_dict=warc_headers,
         )  # fmt: skip
 
+    def _revisit_record(self, url: str, response: HttpMessage, moment: datetime, prior: PriorCapture,
+                        extra: dict[str, str]) -> object:  # fmt: skip
+        """The response's headers only, pointing at the earlier record that holds the same payload."""
+        headers = StatusAndHeaders(response.start_line, _framing_safe(response.headers), protocol=response.protocol)
+        record = self._writer.create_revisit_record(
+            url, prior.payload_digest, prior.url, prior.warc_date, http_headers=headers,
+            warc_headers_dict={"WARC-Record-ID": new_record_id(), "WARC-Date": warc_date(moment), **extra},
+        )  # fmt: skip
+        record.rec_headers.add_header("WARC-Refers-To", prior.record_id)
+        return record
+
     def write_exchange(self, url: str, request: HttpMessage, response: HttpMessage, moment: datetime,
-                       ip_address: str | None = None) -> Capture:  # fmt: skip
-        """A response and the request that produced it, linked both ways."""
+                       ip_address: str | None = None, revisit_of: PriorCapture | None = None) -> Capture:  # fmt: skip
+        """A response and the request that produced it, linked both ways. With `revisit_of`, the
+        response is written as a revisit record of that earlier capture (its payload is identical)."""
         self._ensure_open()
         response_id, request_id = new_record_id(), new_record_id()
-        extra = {"WARC-IP-Address": ip_address} if ip_address else {}
-        response_record = self._http_record("response", url, response, moment,
-                                            {"WARC-Concurrent-To": request_id, **extra})  # fmt: skip
+        extra = {"WARC-Concurrent-To": request_id, **({"WARC-IP-Address": ip_address} if ip_address else {})}
+        if revisit_of is not None:
+            response_record = self._revisit_record(url, response, moment, revisit_of, extra)
+        else:
+            response_record = self._http_record("response", url, response, moment, extra)
         response_record.rec_headers.replace_header("WARC-Record-ID", response_id)
         request_record = self._http_record("request", url, request, moment, {"WARC-Concurrent-To": response_id})
         request_record.rec_headers.replace_header("WARC-Record-ID", request_id)
@@ -151,6 +180,7 @@ class RotatingWarcWriter:
             block_digest=response_record.rec_headers.get_header("WARC-Block-Digest"),
             fetched_at=moment.astimezone(timezone.utc).isoformat(timespec="microseconds"),
             request_record_id=request_id,
+            revisit_of=revisit_of,
         )
 
     def write_failure(self, url: str, request: HttpMessage, moment: datetime, reason: str) -> str:
