@@ -58,3 +58,24 @@ class ReleaseItem:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class ReleaseNotModified:
+    """A held release whose page answered 304 to a conditional request: still there, unchanged."""
+
+    council: str
+    case_ref: str
+    url: str
+    fetched_at: str | None = None
+
+
+@dataclass
+class ReleaseGone:
+    """A held release whose page now answers 404 or 410: withdrawn (the answer is in the WARC)."""
+
+    council: str
+    case_ref: str
+    url: str
+    status: int
+    fetched_at: str | None = None

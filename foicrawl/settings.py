@@ -57,6 +57,9 @@ ITEM_PIPELINES = {
 # WARC files rotate at this size (bytes); the last one closes with the crawl.
 FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024
 
+# An incremental crawl asks again for this many of the most recent releases it holds.
+FOICRAWL_RECHECK_COUNT = 10
+
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Offline machines cannot fetch the public suffix list; the bundled snapshot is enough.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -108,6 +109,44 @@ def record_release(session: Session, record: dict, seen_at: datetime, run_id: st
     release.latest_version += 1
     release.versions.append(_new_version(record, release.latest_version, seen_at, run_id))
     return "changed"
+
+
+@dataclass
+class HeldRelease:
+    case_ref: str
+    url: str
+    listed_on: date | None
+    withdrawn: bool
+
+
+def held_releases(session: Session, council: str) -> list[HeldRelease]:
+    """What the catalogue holds for a council, newest first (by the date its listing sorts on)."""
+    rows = session.execute(
+        select(Release.case_ref, Release.url, Release.withdrawn, ReleaseVersion.published_on, ReleaseVersion.requested_on)
+        .join(ReleaseVersion, (ReleaseVersion.release_id == Release.id) & (ReleaseVersion.version == Release.latest_version))
+        .where(Release.council == council)
+    )  # fmt: skip
+    held = [HeldRelease(r.case_ref, r.url, r.published_on or r.requested_on, r.withdrawn) for r in rows]
+    return sorted(held, key=lambda h: (h.listed_on or date.min, h.case_ref), reverse=True)
+
+
+def mark_seen(session: Session, council: str, case_ref: str, seen_at: datetime) -> bool:
+    """A held release seen again without a new text (a 304): only last_seen moves."""
+    release = session.scalar(select(Release).where(Release.council == council, Release.case_ref == case_ref))
+    if release is None:
+        return False
+    release.last_seen = max(release.last_seen, seen_at)
+    release.withdrawn, release.withdrawn_on = False, None
+    return True
+
+
+def mark_withdrawn(session: Session, council: str, case_ref: str, on: date) -> bool:
+    """A release whose page is gone: marked withdrawn (once, with the date), never deleted."""
+    release = session.scalar(select(Release).where(Release.council == council, Release.case_ref == case_ref))
+    if release is None or release.withdrawn:
+        return False
+    release.withdrawn, release.withdrawn_on = True, on
+    return True
 
 
 def _iso(value) -> str | None:

@@ -25,6 +25,8 @@ class DedupePipeline:
         return cls(crawler)
 
     def process_item(self, item: ReleaseItem) -> ReleaseItem:
+        if not isinstance(item, ReleaseItem):
+            return item  # markers (not modified, gone) go straight to the store
         key = (item.council, item.case_ref)
         if key in self.seen:
             self.crawler.stats.inc_value("foicrawl/duplicates")

@@ -66,6 +66,8 @@ class NormalisePipeline:
         return cls(crawler)
 
     def process_item(self, item: ReleaseItem) -> ReleaseItem:
+        if not isinstance(item, ReleaseItem):
+            return item  # markers (not modified, gone) go straight to the store
         for name in normalise(item):
             logger.warning("Malformed %s on %s: %r kept as shown, stored as null",
                            name, item.url, item.dates_as_shown[name])  # fmt: skip

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
-from foicrawl.db.catalogue import record_release
+from foicrawl.db.catalogue import mark_seen, mark_withdrawn, record_release
 from foicrawl.db.session import session_factory
-from foicrawl.items import ReleaseItem
+from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,28 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.sessions = session_factory()
 
-    def process_item(self, item: ReleaseItem) -> ReleaseItem:
-        spider = self.crawler.spider
+    def process_item(self, item):
+        if isinstance(item, ReleaseGone):
+            return self.withdrawn(item)
+        if isinstance(item, ReleaseNotModified):
+            with self.sessions.begin() as session:
+                if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at)):
+                    self.crawler.stats.inc_value("foicrawl/releases/unchanged")
+            return item
         # Seen when fetched: the WARC record's date, so a catalogue rebuilt from the archive agrees.
-        fetched_at = (item.capture or {}).get("fetched_at")
-        seen_at = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(timezone.utc)
+        seen_at = _moment((item.capture or {}).get("fetched_at"))
         with self.sessions.begin() as session:
-            outcome = record_release(session, item.to_dict(), seen_at, spider.run_id)
+            outcome = record_release(session, item.to_dict(), seen_at, self.crawler.spider.run_id)
         self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         return item
+
+    def withdrawn(self, item: ReleaseGone) -> ReleaseGone:
+        with self.sessions.begin() as session:
+            if mark_withdrawn(session, item.council, item.case_ref, _moment(item.fetched_at).date()):
+                self.crawler.stats.inc_value("foicrawl/releases/withdrawn")
+                logger.info("Withdrawn: %s %s (%s answered %d)", item.council, item.case_ref, item.url, item.status)
+        return item
+
+
+def _moment(iso: str | None) -> datetime:
+    return datetime.fromisoformat(iso) if iso else datetime.now(timezone.utc)

@@ -33,6 +33,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: ReleaseItem) -> ReleaseItem:
+        if not isinstance(item, ReleaseItem):
+            return item  # markers (not modified, gone) go straight to the store
         found = problems(item)
         if found:
             for key in found:

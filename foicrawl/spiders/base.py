@@ -1,20 +1,33 @@
-"""What every council spider shares: where to crawl, in which mode, and how a page becomes an item."""
+"""What every council spider shares: where to crawl, in which mode, and how a page becomes an item.
+
+Two modes. `full` (the default) fetches everything its listings name, then asks again for every held
+release they no longer name: a 404 or 410 marks it withdrawn, with the answer kept in the WARC.
+`incremental` walks the listing only until it reaches releases already held, fetches the new ones,
+and rechecks the most recent held releases with conditional requests.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Callable
+from types import ModuleType
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 
 from foicrawl.councils import council
-from foicrawl.items import ReleaseItem
+from foicrawl.db.catalogue import HeldRelease, held_releases
+from foicrawl.db.session import session_factory
+from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
+from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
 from foicrawl.warc.capture import CAPTURE_META
 
 MODES = ("full", "incremental")
+GONE = (404, 410)
 logger = logging.getLogger(__name__)
 
 
@@ -26,23 +39,106 @@ def normalise_origin(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def site_key(url: str) -> str:
+    """A URL without its origin: the same page on the live site, a mirror or the replica."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 class CouncilSpider(scrapy.Spider):
     """Base of every council spider; subclasses set `name` (the register's slug)."""
 
     def __init__(self, base_url: str | None = None, mode: str = "full", run_id: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.council = council(self.name)
+        self.parser: ModuleType = PLATFORMS[self.council.platform]
         self.origin = normalise_origin(base_url) if base_url else self.council.origin
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.run_id = run_id or uuid.uuid4().hex
+        self.held: dict[str, HeldRelease] = {}
+        self.requested: set[str] = set()
+        self.swept = False
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        spider.recheck_count = crawler.settings.getint("FOICRAWL_RECHECK_COUNT")
+        return spider
+
+    @property
+    def incremental(self) -> bool:
+        return self.mode == "incremental"
 
     def url(self, path: str) -> str:
         return self.origin + path
 
+    def load_held(self) -> None:
+        with session_factory()() as session:
+            self.held = {site_key(h.url): h for h in held_releases(session, self.name)}
+
+    def is_held(self, url: str) -> bool:
+        return site_key(url) in self.held
+
+    # Requests for releases
+    def release_request(self, url: str, **kwargs) -> scrapy.Request | None:
+        """A request for a release page, or None when this crawl has asked for it already."""
+        key = site_key(url)
+        if key in self.requested:
+            return None
+        self.requested.add(key)
+        meta = {"handle_httpstatus_list": [304, *GONE], **kwargs.pop("meta", {})}
+        return scrapy.Request(self.url(key), callback=self.parse_release, meta=meta, **kwargs)
+
+    def recheck_requests(self):
+        """The most recent held releases, asked again with If-None-Match / If-Modified-Since."""
+        recent = [h for h in self.held.values() if not h.withdrawn][: self.recheck_count]
+        prior = getattr(self, "prior_captures", None)
+        for held in recent:
+            url = self.url(site_key(held.url))
+            headers = prior.validators(url) if prior else {}
+            request = self.release_request(url, headers=headers)
+            if request is not None:
+                self.crawler.stats.inc_value("foicrawl/rechecks")
+                yield request
+
+    def spider_idle(self) -> None:
+        """At the end of a full sweep: held releases no listing named are asked for directly."""
+        if self.incremental or self.swept:
+            return
+        self.swept = True
+        unlisted = [h for key, h in self.held.items() if key not in self.requested and not h.withdrawn]
+        if not unlisted:
+            return
+        logger.info("%d held releases were not listed: asking for each directly", len(unlisted))
+        for held in unlisted:
+            request = self.release_request(held.url)
+            if request is not None:
+                self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    # Pages
     def page_text(self, response) -> str:
         return decode_html(response.body, response.headers.get("Content-Type"))
+
+    def parse_release(self, response):
+        held = self.held.get(site_key(response.url))
+        fetched_at = (response.meta.get(CAPTURE_META) or {}).get("fetched_at")
+        if response.status == 304:
+            if held:
+                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at)
+        elif response.status in GONE:
+            if held:
+                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at)
+            else:
+                logger.warning("Listed release %s answered %d", response.url, response.status)
+                self.crawler.stats.inc_value("foicrawl/listed_but_gone")
+        else:
+            item = self.release_from(response, self.parser.parse_release)
+            if item is not None:
+                yield item
 
     def release_from(self, response, parse: Callable[..., ReleaseItem]) -> ReleaseItem | None:
         """Parse a release page. A page the parser cannot read is logged and counted, and the

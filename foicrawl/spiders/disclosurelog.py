@@ -1,11 +1,12 @@
 """Base spider for the hosted disclosure-log platform (<council>.disclosurelog.co.uk).
 
-A council on the platform is a subclass with a `name` that is in the register. The listing is
-walked page by page, newest first, by its own "Next" links until it ends. Pages shift as releases
+A council on the platform is a subclass with a `name` that is in the register. In a full crawl the
+listing is walked page by page, newest first, by its own "Next" links until it ends. Pages shift as releases
 are published during a crawl, so identity is the release URL, never its page; when the listing's
 announced total changes during a walk (a release withdrawn mid-crawl pulls the rest up a place and
 one can slip past), or exceeds what the walk saw,
-the walk is repeated, up to `max_walks` times.
+the walk is repeated, up to `max_walks` times. An incremental crawl stops at the first page that
+names a release already held.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ class DisclosureLogSpider(CouncilSpider):
         self.totals: dict[int, list[int]] = {}  # the total each page of each walk announced
 
     async def start(self):
+        self.load_held()
         yield self.listing_request(self.first_page(), page=1, walk=1)
+        if self.incremental:
+            for request in self.recheck_requests():
+                yield request
 
     def first_page(self) -> str:
         return self.url(self.listing_path.format(page=1))
@@ -46,9 +51,16 @@ class DisclosureLogSpider(CouncilSpider):
             return
         self.crawler.stats.inc_value("foicrawl/listing_pages")
         for entry in listing.entries:
-            if entry.url not in self.seen:
-                self.seen.add(entry.url)
-                yield scrapy.Request(entry.url, callback=self.parse_release)
+            self.seen.add(entry.url)
+            if self.incremental and self.is_held(entry.url):
+                continue  # held: the rechecks look at the recent ones
+            if request := self.release_request(entry.url):
+                yield request
+        if self.incremental:
+            # Newest first: a page naming a held release is where the new ones end.
+            if listing.next_url and listing.entries and not any(self.is_held(e.url) for e in listing.entries):
+                yield self.listing_request(listing.next_url, page + 1, walk)
+            return
         if listing.total is not None:
             self.totals.setdefault(walk, []).append(listing.total)
         if listing.next_url and listing.entries:
@@ -68,8 +80,3 @@ class DisclosureLogSpider(CouncilSpider):
             logger.info("The listing changed during walk %d (totals %d to %d, %d releases seen): walking it again",
                         walk, totals[0], totals[-1], len(self.seen))  # fmt: skip
         return shifted
-
-    def parse_release(self, response):
-        item = self.release_from(response, disclosurelog.parse_release)
-        if item is not None:
-            yield item

@@ -1,7 +1,8 @@
 """Hastings Borough Council's own disclosure log.
 
-Every year listing from 2016 to this year, and the category listings: a release listed in both is
-one release, fetched once at its canonical date/?id= URL.
+A full crawl reads every year listing from 2016 to this year, and the category listings: a release
+listed in both is one release, fetched once at its canonical date/?id= URL. An incremental crawl
+reads this year's listing, and earlier years only until one names a release already held.
 """
 
 from __future__ import annotations
@@ -22,11 +23,20 @@ class HastingsSpider(CouncilSpider):
     first_year = 2016
 
     async def start(self):
-        for year in range(date.today().year, self.first_year - 1, -1):
-            yield scrapy.Request(self.url(f"{hastings.LOG_PATH}date/?year={year}"), callback=self.parse_listing,
+        self.load_held()
+        years = [date.today().year] if self.incremental else range(date.today().year, self.first_year - 1, -1)
+        for year in years:
+            yield self.year_request(year)
+        if self.incremental:
+            for request in self.recheck_requests():
+                yield request
+        else:
+            yield scrapy.Request(self.url(f"{hastings.LOG_PATH}category/"), callback=self.parse_categories,
                                  priority=LISTING_PRIORITY)  # fmt: skip
-        yield scrapy.Request(self.url(f"{hastings.LOG_PATH}category/"), callback=self.parse_categories,
-                             priority=LISTING_PRIORITY)  # fmt: skip
+
+    def year_request(self, year: int) -> scrapy.Request:
+        return scrapy.Request(self.url(f"{hastings.LOG_PATH}date/?year={year}"), callback=self.parse_listing,
+                              cb_kwargs={"year": year}, priority=LISTING_PRIORITY)  # fmt: skip
 
     def parse_categories(self, response):
         """The category index: each category's listing names releases the year pages also name."""
@@ -35,15 +45,17 @@ class HastingsSpider(CouncilSpider):
             if "category=" in href:
                 yield response.follow(href, callback=self.parse_listing, priority=LISTING_PRIORITY)
 
-    def parse_listing(self, response):
+    def parse_listing(self, response, year: int | None = None):
         listing = self.listing_from(response, hastings.parse_listing)
         if listing is None:
             return
         self.crawler.stats.inc_value("foicrawl/listing_pages")
+        reached_held = False
         for entry in listing.entries:
-            yield scrapy.Request(entry.url, callback=self.parse_release)
-
-    def parse_release(self, response):
-        item = self.release_from(response, hastings.parse_release)
-        if item is not None:
-            yield item
+            if self.incremental and self.is_held(entry.url):
+                reached_held = True
+                continue
+            if request := self.release_request(entry.url):
+                yield request
+        if self.incremental and not reached_held and year and year > self.first_year:
+            yield self.year_request(year - 1)

@@ -1,0 +1,82 @@
+"""Nightly incremental crawls against a full sweep, measured on the replica (N >= 500)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import catalogue, runs, warc_records
+
+RECHECKS = 10
+
+
+def records_of_run(archive, run_files: list[str]) -> list[dict]:
+    return [r for r in warc_records(archive) if r["file"] in run_files]
+
+
+@pytest.mark.parametrize("council", ["herefordshire", "hastings"])
+def test_incremental_finds_the_new_releases_in_few_requests_and_the_full_sweep_finds_the_edit(
+    council, replica, crawl, archive
+):
+    server = replica(council, size=520)
+    site = server.site
+    crawl(council, server.base_url, mode="full")
+    full_requests = site.requests_served
+    assert len(catalogue(council)) == 520
+
+    k = 7
+    new = {r.case_ref for r in site.dataset.publish(k)}
+    edited = site.dataset.listed()[300]  # an old release, beyond the rechecks
+    site.dataset.edit(edited.case_ref, "Update: the figures for 2023/24 were revised.")
+
+    before = site.requests_served
+    crawl(council, server.base_url, mode="incremental")
+    nightly = site.requests_served - before
+    listing_pages = 1  # the seven new releases all sit on the listing's first page (this year's, at Hastings)
+    assert nightly <= k + listing_pages + RECHECKS + 5, nightly
+    held = {r["case_ref"]: r for r in catalogue(council)}
+    assert new <= set(held) and len(held) == 527
+    run = runs(council)[-1]
+    assert (run.mode, run.releases_new, run.releases_changed) == ("incremental", k, 0)
+    assert run.requests == nightly
+    nightly_records = records_of_run(archive, run.warc_files)
+    not_modified = [r for r in nightly_records if r["type"] == "response" and r["status"] == 304]
+    assert len(not_modified) >= RECHECKS - k, "rechecks were conditional requests answered 304"
+    assert held[edited.case_ref]["version"] == 1, "an incremental run does not sweep old releases"
+
+    crawl(council, server.base_url, mode="full")
+    versions = [r for r in catalogue(council, all_versions=True) if r["case_ref"] == edited.case_ref]
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["response_text"].endswith("Update: the figures for 2023/24 were revised.")
+    sweep = runs(council)[-1]
+    assert (sweep.releases_new, sweep.releases_changed, sweep.releases_unchanged) == (0, 1, 526)
+    sweep_records = records_of_run(archive, sweep.warc_files)
+    release_urls = {r["url"] for r in catalogue(council)}
+    full_copies = [r for r in sweep_records if r["type"] == "response" and r["uri"] in release_urls and r["status"] == 200]
+    revisits = [r for r in sweep_records if r["type"] == "revisit" and r["uri"] in release_urls]
+    assert [r["uri"] for r in full_copies] == [versions[1]["url"]]
+    assert len(revisits) == 526
+    for revisit in revisits[:20]:
+        assert revisit["payload"] == b"", "a revisit record holds no second copy of the page"
+    print(f"\n{council}: full crawl {full_requests} requests; nightly {nightly} requests "
+          f"({sum(len(r['payload']) for r in nightly_records)} payload bytes)")
+
+
+def test_withdrawn_releases_are_marked_with_the_date_and_kept(replica, crawl, archive):
+    server = replica("herefordshire", size=60)
+    crawl("herefordshire", server.base_url)
+    gone = server.site.dataset.listed()[30]
+    recent = server.site.dataset.listed()[0]
+    server.site.dataset.withdraw(gone.case_ref)
+    crawl("herefordshire", server.base_url)
+    rows = {r["case_ref"]: r for r in catalogue("herefordshire")}
+    assert len(rows) == 60, "nothing is deleted"
+    assert rows[gone.case_ref]["withdrawn"] is True
+    assert rows[gone.case_ref]["withdrawn_on"] == runs("herefordshire")[-1].finished_at.date().isoformat()
+    assert sum(r["withdrawn"] for r in rows.values()) == 1
+    assert runs("herefordshire")[-1].releases_withdrawn == 1
+    evidence = [r for r in warc_records(archive) if r["type"] == "response" and r["status"] == 404]
+    assert [r["uri"] for r in evidence] == [rows[gone.case_ref]["url"]]
+
+    server.site.dataset.withdraw(recent.case_ref)  # a recent one: an incremental recheck sees it go
+    crawl("herefordshire", server.base_url, mode="incremental")
+    assert {r["case_ref"] for r in catalogue("herefordshire") if r["withdrawn"]} == {gone.case_ref, recent.case_ref}
