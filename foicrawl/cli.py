@@ -17,6 +17,7 @@ from foicrawl.db.catalogue import export_rows
 from foicrawl.db.models import CrawlRun, Release, ReleaseVersion
 from foicrawl.db.session import session_factory
 from foicrawl.replica.dataset import generate
+from foicrawl.health import council_health
 from foicrawl.reindex import reindex
 from foicrawl.replay import ReplayError, prepare_pywb, replay, serve
 from foicrawl.replica.server import FAULTS, SITES, build_site, serving
@@ -33,12 +34,16 @@ def human_bytes(size: int) -> str:
     return f"{size} B"
 
 
+def _numeric(cell: str) -> bool:
+    return cell.replace(".", "", 1).replace(" ", "").rstrip("KMGB").isdigit()
+
+
 def print_table(rows: list[list], headers: list[str], out=None) -> None:
     out = out or sys.stdout
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))), file=out)
+        print("  ".join(c.rjust(w) if _numeric(c) and n else c.ljust(w) for c, w in zip(row, widths)).rstrip(), file=out)
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
 
@@ -217,6 +222,37 @@ def cmd_reindex(args) -> int:
     return 0
 
 
+def cmd_runs(args) -> int:
+    with session_factory()() as session:
+        query = select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(args.limit)
+        if args.council:
+            query = query.where(CrawlRun.council == args.council)
+        runs = list(session.scalars(query))
+    rows = []
+    for run in runs:
+        seconds = f"{(run.finished_at - run.started_at).total_seconds():.0f}" if run.finished_at else "-"
+        rows.append([f"{run.started_at:%Y-%m-%d %H:%M:%S}", run.council, run.mode, run.status, seconds, run.requests,
+                     run.releases_new, run.releases_changed, run.releases_unchanged, run.releases_withdrawn,
+                     run.items_dropped, run.errors, len(run.warc_files), human_bytes(run.warc_bytes)])  # fmt: skip
+    if not rows:
+        print("No crawl has run yet" + (f" for {args.council}" if args.council else "") + ".")
+        return 0
+    print_table(rows, ["started (UTC)", "council", "mode", "status", "seconds", "requests", "new", "changed",
+                       "unchanged", "withdrawn", "dropped", "errors", "WARCs", "WARC size"])  # fmt: skip
+    return 0
+
+
+def cmd_health(args) -> int:
+    with session_factory()() as session:
+        verdicts = council_health(session, sorted(register()))
+    rows = [[h.council, h.state.upper(), h.reason] for h in verdicts]
+    print_table(rows, ["council", "state", "why"])
+    failing = [h.council for h in verdicts if h.state == "failing"]
+    if failing:
+        print(f"\nFailing: {', '.join(failing)}", file=sys.stderr)
+    return 1 if failing else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="foicrawl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -230,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     replica.add_argument("--council", choices=["all", *SITES], default="all")
     replica.add_argument("--size", type=int, default=300)
     replica.add_argument("--seed", type=int, default=1)
-    replica.add_argument("--theme", choices=["standard", "alternate"], default="standard")
+    replica.add_argument("--theme", choices=["standard", "alternate", "broken"], default="standard",
+                         help="markup of the pages; 'broken' is a redesign the parsers cannot read")  # fmt: skip
     replica.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS),
                          help="misbehave as real sites do; repeatable")  # fmt: skip
     replica.add_argument("--shift-every", type=int, default=0,
@@ -261,6 +298,14 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--serve", action="store_true", help="browse the archive with pywb on 127.0.0.1")
     rep.add_argument("--port", type=int, default=8080)
     rep.set_defaults(func=cmd_replay)
+
+    runs = commands.add_parser("runs", help="crawl history, newest first")
+    runs.add_argument("--council")
+    runs.add_argument("--limit", type=int, default=30)
+    runs.set_defaults(func=cmd_runs)
+
+    health = commands.add_parser("health", help="each council's state; exits 1 when any is failing")
+    health.set_defaults(func=cmd_health)
 
     rei = commands.add_parser("reindex", help="rebuild the catalogue (and CDXJ index) from the WARC files alone")
     rei.set_defaults(func=cmd_reindex)

@@ -1,11 +1,20 @@
-"""The council register (councils.toml): slug, name, platform, live origin, schedule."""
+"""The council register: slug, name, platform, live origin, schedule.
+
+The packaged `councils.toml` holds the live sites. A local file (`FOICRAWL_COUNCILS_FILE`, or
+`scheduler.py --councils FILE`) overrides fields per council, e.g. a `base_url` pointing at a
+mirror or the replica, another `schedule`, or Scrapy `settings`; its `[scheduler]` table sets the
+scheduler's own options.
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field, fields
 from importlib import resources
+from pathlib import Path
+
+COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
 
 
 @dataclass(frozen=True)
@@ -14,17 +23,63 @@ class Council:
     name: str
     platform: str
     origin: str
-    schedule: str = "0 2 * * *"
+    schedule: str = "0 2 * * *"  # cron fields (minute hour day month weekday), in the scheduler's time zone
+    jitter: int = 900  # seconds of random delay, so councils on one platform are not all hit at once
+    full_every_days: int = 7  # a full sweep when the last one is older than this; incremental otherwise
+    base_url: str | None = None  # crawl this origin instead of the live one
+    settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
 
 
-@cache
-def register() -> dict[str, Council]:
-    text = resources.files("foicrawl").joinpath("councils.toml").read_text("utf-8")
-    return {slug: Council(slug=slug, **entry) for slug, entry in tomllib.loads(text).items()}
+@dataclass(frozen=True)
+class SchedulerOptions:
+    timezone: str = "Europe/London"
+    parallel: int = 2  # crawls at once
+    crawl_timeout_hours: float = 12.0
+    misfire_grace_hours: float = 12.0  # a run missed by less than this still runs (once) on start
+
+
+def _read_toml(path: Path) -> dict:
+    with open(path, "rb") as stream:
+        return tomllib.load(stream)
+
+
+def local_file() -> Path | None:
+    value = os.environ.get(COUNCILS_FILE_ENV)
+    return Path(value) if value else None
+
+
+def _packaged() -> dict:
+    return tomllib.loads(resources.files("foicrawl").joinpath("councils.toml").read_text("utf-8"))
+
+
+def _known(cls, data: dict, where: str) -> dict:
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
+    return data
+
+
+def register(path: Path | None = None) -> dict[str, Council]:
+    """The packaged register with the local file's overrides (from `path` or the environment)."""
+    entries = _packaged()
+    path = path or local_file()
+    if path:
+        for slug, override in _read_toml(path).items():
+            if slug == "scheduler":
+                continue
+            entries[slug] = {**entries.get(slug, {}), **override}
+    return {slug: Council(slug=slug, **_known(Council, entry, f"council {slug!r}")) for slug, entry in entries.items()}
+
+
+def scheduler_options(path: Path | None = None) -> SchedulerOptions:
+    path = path or local_file()
+    data = _read_toml(path).get("scheduler", {}) if path else {}
+    return SchedulerOptions(**_known(SchedulerOptions, data, "[scheduler]"))
 
 
 def council(slug: str) -> Council:
-    try:
-        return register()[slug]
-    except KeyError:
-        raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(register()))}") from None
+    councils = register()
+    if slug not in councils:
+        raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(councils))}")
+    return councils[slug]

@@ -78,6 +78,7 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
     session.execute(delete(Release))
     counts: Counter = Counter()
     full_records: dict[str, tuple[Path, int]] = {}  # record id -> where, for resolving revisits
+    known = register()
     for path in in_written_order(warc_dir):
         council = run_id = None
         counts["files"] += 1
@@ -88,7 +89,7 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
                 continue
             if record.record_type == "response":
                 full_records[record.record_id] = (path, record.offset)
-            if council not in register() or not is_release_record(council, record):
+            if council not in known or not is_release_record(council, record):
                 continue
             fetched = None
             if record.record_type == "revisit":

@@ -13,10 +13,15 @@ from foicrawl.db.session import session_factory
 logger = logging.getLogger(__name__)
 
 
+OK, ERRORS, FAILED, INTERRUPTED, RUNNING = "ok", "finished_with_errors", "failed", "interrupted", "running"
+
+
 def run_status(reason: str, errors: int) -> str:
+    if reason == "shutdown":  # stopped by a signal (the scheduler stopping, Ctrl-C): not the site's fault
+        return INTERRUPTED
     if reason != "finished":
-        return "failed"
-    return "finished_with_errors" if errors else "ok"
+        return FAILED
+    return ERRORS if errors else OK
 
 
 class RunRecorder:

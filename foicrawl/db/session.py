@@ -3,9 +3,11 @@ through FOICRAWL_DATABASE_URL."""
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.config import database_url
@@ -21,6 +23,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_creating = threading.Lock()
+
+
+def _create_tables(engine: Engine) -> None:
+    # Two crawls starting at once may both find a table missing; the loser retries and sees it.
+    for attempt in range(3):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except OperationalError:
+            if attempt == 2:
+                raise
+
+
 @cache
 def engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
@@ -31,9 +47,11 @@ def engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    _create_tables(engine)
     return engine
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(engine_for(url or database_url()), expire_on_commit=False)
+    with _creating:
+        engine = engine_for(url or database_url())
+    return sessionmaker(engine, expire_on_commit=False)

@@ -91,6 +91,9 @@ def release_page(release: ReplicaRelease, via: str = "date", theme: str = "stand
     <div class="foi-request">{request}</div>
     <h3>Response</h3>
     <div class="foi-response">{response}</div>"""
+    if theme == "broken":  # a redesign that moved the reference out of the heading, and renamed the dates
+        main = main.replace(f"<h1>{h1}</h1>", f"<h1>Request details</h1><p>Our ref: {escape(release.case_ref or '')}</p>")
+        main = main.replace("<strong>Requested</strong>", "<strong>Received</strong>")
     return _page(h1, crumb, main, SIDE_BLOCK)
 
 

@@ -105,6 +105,8 @@ def release_page(release: ReplicaRelease, theme: str = "standard") -> str:
         You can <a class="govuk-link" href="/disclosures">browse our other responses</a> or
         <a class="govuk-link" href="https://www.herefordshire.gov.uk/council/freedom-information-foi">make a new FOI request</a>.
       </div>"""
+    if theme == "broken":  # a redesign that renamed the reference's label
+        main = main.replace("Case reference", "Our ref")
     return _page(f"{release.title} - Freedom of information (FOI) releases - {COUNCIL_NAME}", main)
 
 

@@ -52,7 +52,7 @@ class CouncilSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.council = council(self.name)
         self.parser: ModuleType = PLATFORMS[self.council.platform]
-        self.origin = normalise_origin(base_url) if base_url else self.council.origin
+        self.origin = normalise_origin(base_url or self.council.base_url or self.council.origin)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode

@@ -1,0 +1,146 @@
+"""One scheduled crawl of one council, as its own `scrapy crawl` process.
+
+The job function the scheduler calls (and `scheduler.py --once`): it picks the mode (a full sweep
+when the last good one is older than the council's `full_every_days`, incremental otherwise), holds
+a per-council lock so a council never runs twice at once (across processes too), and makes sure the
+run record tells the truth when the crawl process dies without writing it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import subprocess
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from foicrawl import config
+from foicrawl.councils import Council, council as council_entry, scheduler_options
+from foicrawl.crawl import crawl_command, crawl_environment
+from foicrawl.db.models import CrawlRun
+from foicrawl.db.session import session_factory
+from foicrawl.runs import FAILED, OK, RUNNING
+
+logger = logging.getLogger(__name__)
+_running: dict[str, subprocess.Popen] = {}  # council -> its crawl process, for a clean stop
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+@dataclass
+class JobResult:
+    council: str
+    run_id: str | None
+    mode: str | None
+    status: str
+    returncode: int | None = None
+    skipped: str | None = None
+
+
+def choose_mode(slug: str, full_every_days: int, now: datetime | None = None) -> str:
+    now = now or datetime.now(timezone.utc)
+    with session_factory()() as session:
+        last_full = session.scalar(
+            select(CrawlRun.started_at)
+            .where(CrawlRun.council == slug, CrawlRun.mode == "full", CrawlRun.status == OK)
+            .order_by(CrawlRun.started_at.desc()).limit(1)
+        )  # fmt: skip
+    return "full" if last_full is None or now - last_full >= timedelta(days=full_every_days) else "incremental"
+
+
+@contextmanager
+def council_lock(slug: str):
+    """Held while a council is crawled; yields False when another process holds it."""
+    path = config.archive_dir() / "locks" / f"{slug}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime, returncode: int) -> str:
+    """The run's final status. A crawl process that died (killed, crashed, timed out) never wrote
+    its ending: record it as failed, with how it ended."""
+    with session_factory().begin() as session:
+        run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == run_id))
+        if run is None:  # died before the spider opened
+            run = CrawlRun(run_id=run_id, council=slug, mode=mode, origin=origin, started_at=started)
+            session.add(run)
+        if run.status == RUNNING or (returncode != 0 and run.status == OK):
+            run.status = FAILED
+            run.finish_reason = (f"killed by signal {-returncode}" if returncode < 0
+                                 else f"crawl process exited with code {returncode}")  # fmt: skip
+            run.finished_at = datetime.now(timezone.utc)
+        return run.status
+
+
+def run_council(slug: str, mode: str | None = None) -> JobResult:
+    """Crawl one council now. The scheduler's job; safe to call from several threads."""
+    if _stopping.is_set():
+        return JobResult(slug, None, mode, "skipped", skipped="the scheduler is stopping")
+    entry: Council = council_entry(slug)
+    options = scheduler_options()
+    with council_lock(slug) as acquired:
+        if not acquired:
+            logger.warning("%s is already being crawled: this run is skipped", slug)
+            return JobResult(slug, None, mode, "skipped", skipped="already running")
+        mode = mode or choose_mode(slug, entry.full_every_days)
+        run_id = uuid.uuid4().hex
+        origin = entry.base_url or entry.origin
+        command = crawl_command(slug, entry.base_url, mode, run_id, {k: str(v) for k, v in entry.settings.items()})
+        log_path = config.archive_dir() / "logs" / f"{slug}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{mode}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        started = datetime.now(timezone.utc)
+        logger.info("Crawling %s (%s, run %s); log %s", slug, mode, run_id, log_path)
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)  # fmt: skip
+            with _running_lock:
+                _running[slug] = process
+            try:
+                returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
+            except subprocess.TimeoutExpired:
+                logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
+                process.kill()
+                returncode = process.wait()
+            finally:
+                with _running_lock:
+                    _running.pop(slug, None)
+        status = settle_run(slug, run_id, mode, origin, started, returncode)
+        logger.info("Crawl of %s ended: %s (exit code %s)", slug, status, returncode)
+        return JobResult(slug, run_id, mode, status, returncode)
+
+
+def stop_running_crawls(timeout: float = 120.0) -> None:
+    """Ask every running crawl to finish (SIGTERM: Scrapy closes the spider and its WARC file),
+    and wait for them; one that does not stop in time is killed."""
+    _stopping.set()
+    with _running_lock:
+        processes = dict(_running)
+    for slug, process in processes.items():
+        logger.info("Stopping the crawl of %s (pid %d)", slug, process.pid)
+        try:
+            process.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for process in processes.values():
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
