@@ -1,1 +1,23 @@
-"""pipelines"""
+"""The item pipelines, in order: normalise -> validate -> dedupe -> store."""
+
+from __future__ import annotations
+
+from foicrawl.items import ReleaseItem
+
+
+class ReleaseStep:
+    """A pipeline step that works on releases; markers (not modified, gone) pass straight through
+    to the store."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        return self.process_release(item) if isinstance(item, ReleaseItem) else item
+
+    def process_release(self, item: ReleaseItem) -> ReleaseItem:
+        raise NotImplementedError

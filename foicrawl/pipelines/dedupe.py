@@ -11,22 +11,17 @@ import logging
 from scrapy.exceptions import DropItem
 
 from foicrawl.items import ReleaseItem
+from foicrawl.pipelines import ReleaseStep
 
 logger = logging.getLogger(__name__)
 
 
-class DedupePipeline:
+class DedupePipeline(ReleaseStep):
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.seen: dict[tuple[str, str], str] = {}
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_item(self, item: ReleaseItem) -> ReleaseItem:
-        if not isinstance(item, ReleaseItem):
-            return item  # markers (not modified, gone) go straight to the store
+    def process_release(self, item: ReleaseItem) -> ReleaseItem:
         key = (item.council, item.case_ref)
         if key in self.seen:
             self.crawler.stats.inc_value("foicrawl/duplicates")

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import asdict, is_dataclass
 
 from foicrawl.items import ReleaseItem
+from foicrawl.pipelines import ReleaseStep
 from foicrawl.parsers.dates import parse_date
 
 logger = logging.getLogger(__name__)
@@ -57,17 +58,8 @@ def normalise(item: ReleaseItem) -> list[str]:
     return malformed
 
 
-class NormalisePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_item(self, item: ReleaseItem) -> ReleaseItem:
-        if not isinstance(item, ReleaseItem):
-            return item  # markers (not modified, gone) go straight to the store
+class NormalisePipeline(ReleaseStep):
+    def process_release(self, item: ReleaseItem) -> ReleaseItem:
         for name in normalise(item):
             logger.warning("Malformed %s on %s: %r kept as shown, stored as null",
                            name, item.url, item.dates_as_shown[name])  # fmt: skip

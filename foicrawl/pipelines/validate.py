@@ -7,6 +7,7 @@ import re
 from scrapy.exceptions import DropItem
 
 from foicrawl.items import ReleaseItem
+from foicrawl.pipelines import ReleaseStep
 
 # A reference is one token as councils write them: FOI2022/00092, FOIR-395819655, FOI 11914.
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/ ._-]{1,63}$")
@@ -24,17 +25,8 @@ def problems(item: ReleaseItem) -> dict[str, str]:
     return found
 
 
-class ValidatePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_item(self, item: ReleaseItem) -> ReleaseItem:
-        if not isinstance(item, ReleaseItem):
-            return item  # markers (not modified, gone) go straight to the store
+class ValidatePipeline(ReleaseStep):
+    def process_release(self, item: ReleaseItem) -> ReleaseItem:
         found = problems(item)
         if found:
             for key in found:

@@ -180,7 +180,7 @@ def _hastings_ref(rng: random.Random, on: date, used: set[str]) -> str:
 def _herefordshire_ref(rng: random.Random, on: date, used: set[str]) -> str:
     prefix = "EIR" if rng.random() < 0.1 else "FOI"
     while True:
-        ref = f"{prefix}{on.year}/{rng.randrange(1, 4000):05d}"
+        ref = f"{prefix}{on.year}/{rng.randrange(1, 100000):05d}"
         if ref not in used:
             return ref
 
