@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 apt_packages=(python3-venv)
+# The tests also start a throwaway PostgreSQL server for the FOICRAWL_DATABASE_URL tests.
+[ "${1:-}" = "--dev" ] && apt_packages+=(postgresql)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
