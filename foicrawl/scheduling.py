@@ -31,6 +31,7 @@ from foicrawl.crawl import crawl_command, crawl_environment
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
 from foicrawl.runs import FAILED, OK, RUNNING
+from foicrawl.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
 _running: dict[str, subprocess.Popen] = {}  # council -> its crawl process, for a clean stop
@@ -108,6 +109,9 @@ def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime
             run.finish_reason = (f"killed by signal {-returncode}" if returncode < 0
                                  else f"crawl process exited with code {returncode}")  # fmt: skip
             run.finished_at = datetime.now(timezone.utc)
+            # The dead crawl's WARC file never got its final name: what it holds is evidence.
+            recovered = recover_open_files(config.warc_dir(), config.index_dir(), f"foicrawl-{slug}-", run_id)
+            run.warc_files = [*run.warc_files, *(p.name for p in recovered)]
         return run.status
 
 

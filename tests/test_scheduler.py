@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from foicrawl.cli import main
 from helpers import catalogue, runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,9 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
         os.kill(victim, signal.SIGKILL)
         failed = wait_for(lambda: [r for r in runs("hastings") if r.status == "failed"], 30)[0]
         assert failed.finish_reason == "killed by signal 9"
+        # The killed crawl's WARC file was made whole and named: what it stored can be verified.
+        assert failed.warc_files and (archive / "warc" / failed.warc_files[0]).exists()
+        assert not list((archive / "warc").glob("foicrawl-hastings-*.open"))
 
         done = wait_for(lambda: [r for r in runs("herefordshire") if r.status == "ok"], 60)[0]
         assert done.releases_new == 60 and len(catalogue("herefordshire")) == 60
@@ -129,6 +133,7 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
     # The stopped crawl closed its WARC file, and what it stored is in the catalogue.
     assert stopped.warc_files and (archive / "warc" / stopped.warc_files[0]).exists()
     assert len(catalogue("hastings")) >= stopped.releases_new > 0
+    assert main(["verify"]) == 0, "every release stored, by the killed crawl too, is backed by its record"
 
 
 def paused_scheduler():

@@ -101,3 +101,19 @@ def test_reader_names_a_payload_altered_inside_a_valid_gzip_member(tmp_path):
     tampered = record[:-10] + bytes([record[-10] ^ 0x01]) + record[-9:]  # one payload byte, digests untouched
     path.write_bytes(data[: capture.warc_offset] + gzip.compress(tampered) + data[capture.warc_offset + capture.warc_length :])
     assert read_record(path, capture.warc_offset).problems == ["block digest does not match", "payload digest does not match"]
+
+
+def test_a_file_left_open_by_a_dead_crawl_is_recovered_without_its_cut_off_record(tmp_path):
+    from foicrawl.warc.recover import recover_open_files
+
+    writer = RotatingWarcWriter(tmp_path / "warc", "foicrawl-t", {"software": "t", "foicrawl-run-id": "dead"})
+    captures = [exchange(writer, f"http://x/{n}") for n in range(3)]
+    assert recover_open_files(tmp_path / "warc", tmp_path / "index", "foicrawl-t-", run_id="alive") == []
+    open_file = tmp_path / "warc" / (captures[0].warc_file + OPEN_SUFFIX)
+    whole = open_file.stat().st_size
+    open_file.write_bytes(open_file.read_bytes() + gzip.compress(b"WARC/1.1\r\nWARC-Type: response")[:40])  # died mid-record
+    [recovered] = recover_open_files(tmp_path / "warc", tmp_path / "index", "foicrawl-t-", run_id="dead")
+    assert recovered.name == captures[0].warc_file and recovered.stat().st_size == whole
+    with open(recovered, "rb") as stream:
+        assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo"] + ["response", "request"] * 3
+    assert (tmp_path / "index" / (recovered.name + ".cdxj")).exists()
