@@ -60,7 +60,7 @@ def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str 
         if slug == "herefordshire" and shift_every:
             options["shift_every"] = shift_every
         site = build_site(slug, generate(slug, size=size, seed=seed), **options)
-        port = (ports or DEFAULT_PORTS).get(slug, 0)
+        port = (DEFAULT_PORTS if ports is None else ports).get(slug, 0)
         try:
             servers[slug] = stack.enter_context(serving(site, port))
         except OSError:  # the usual port is taken: any free one will do

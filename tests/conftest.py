@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -65,6 +64,3 @@ def crawl(archive):
 
     return run
 
-
-def pytest_report_header(config):
-    return f"FOICRAWL_ARCHIVE_DIR in the environment: {os.environ.get('FOICRAWL_ARCHIVE_DIR', '(unset)')}"

@@ -148,11 +148,6 @@ class Dataset:
             release.withdrawn = True
             return release
 
-    def add(self, release: ReplicaRelease) -> ReplicaRelease:
-        with self.lock:
-            self._by_uid[release.uid] = release
-            return release
-
     # Generating
     def _used_refs(self) -> set[str]:
         return {r.case_ref for r in self._by_uid.values() if r.case_ref}

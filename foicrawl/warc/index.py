@@ -35,10 +35,3 @@ def update_index(warc_dir: Path, index_dir: Path, rebuild: bool = False) -> list
             written.append(index_warc(warc, index_dir))
     return written
 
-
-def read_index(index_dir: Path) -> list[str]:
-    """All index lines, merged and sorted, as one CDXJ."""
-    lines = []
-    for path in sorted(index_dir.glob(f"*{CDXJ_SUFFIX}")):
-        lines.extend(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    return sorted(lines)

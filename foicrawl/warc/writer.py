@@ -105,10 +105,6 @@ class RotatingWarcWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._started = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
 
-    @property
-    def current_name(self) -> str | None:
-        return self._name
-
     def _open(self) -> None:
         self._serial += 1
         self._name = f"{self.prefix}-{self._started}-{self._serial:05d}.warc.gz"
