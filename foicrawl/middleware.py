@@ -1,9 +1,11 @@
-"""Retries that back off: a council's server that answers 429 or 5xx gets time to recover."""
+"""Downloader middlewares: retries that back off, and a stop when a site is plainly gone."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+
+from scrapy.exceptions import IgnoreRequest
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
@@ -44,4 +46,35 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if delay:
             logger.debug("Waiting %.1fs before retrying %s", delay, request.url)
             await asyncio.sleep(delay)
+        return None
+
+
+class UnreachableSiteGuard:
+    """Stops the crawl when the site has answered nothing for many requests in a row (refused,
+    timed out, DNS gone), rather than retrying every page of a dead site for hours. Any response
+    at all, even an error page, starts the count again."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.limit = crawler.settings.getint("FOICRAWL_MAX_CONSECUTIVE_FAILURES")
+        self.failures = 0
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        self.failures = 0
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, IgnoreRequest) or self.closing or not self.limit:
+            return None
+        self.failures += 1
+        if self.failures >= self.limit:
+            self.closing = True
+            logger.error("%d requests in a row got no answer (last: %s: %s): the site is unreachable, stopping",
+                         self.failures, type(exception).__name__, exception)  # fmt: skip
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="site_unreachable"))
         return None

@@ -36,11 +36,14 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 FOICRAWL_RETRY_BACKOFF_BASE = 2.0
 FOICRAWL_RETRY_BACKOFF_MAX = 60.0
+# Requests in a row that get no answer at all before the crawl stops as "site_unreachable".
+FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "foicrawl.middleware.BackoffRetryMiddleware": 550,
-    # Closest to the network, so it sees failures before anything retries them.
+    # Closest to the network, so they see every failure before anything retries it.
+    "foicrawl.middleware.UnreachableSiteGuard": 980,
     "foicrawl.warc.capture.DownloadErrorCapture": 990,
 }
 

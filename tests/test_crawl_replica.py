@@ -135,3 +135,28 @@ def test_documents_listed_on_a_release_are_recorded(replica, crawl, archive):
             f"{server.base_url}{pages_herefordshire.document_path(release, d)}" for d in release.documents
         ]
         assert all(d["media_type"] and d["size"] for d in documents)
+
+
+def test_a_site_that_goes_away_stops_the_crawl_instead_of_retrying_for_hours(replica, archive):
+    from conftest import FAST
+    from foicrawl.crawl import run_crawl
+
+    server = replica("herefordshire", size=300)
+    listing = server.site.listing
+
+    def listing_then_die(page_text):  # the site dies once its listing's first pages are served
+        reply = listing(page_text)
+        if server.site.listing_requests >= 3:
+            server.site.down = True
+        return reply
+
+    server.site.listing = listing_then_die
+    process = run_crawl("herefordshire", server.base_url, settings={**FAST, "FOICRAWL_MAX_CONSECUTIVE_FAILURES": "5"},
+                        log_file=archive / "dead.log", timeout=300)  # fmt: skip
+    log = (archive / "dead.log").read_text()
+    assert "5 requests in a row got no answer" in log and "the site is unreachable, stopping" in log
+    [run] = runs("herefordshire")
+    assert (run.status, run.finish_reason) == ("failed", "site_unreachable")
+    assert process.returncode == 0
+    failures = [r for r in warc_records(archive) if r["type"] == "metadata"]
+    assert 5 <= len(failures) < 40, "each try that got no answer is in the WARC, and there were not hundreds"

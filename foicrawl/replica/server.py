@@ -61,6 +61,7 @@ class ReplicaSite:
         self.faults = set(faults)
         self.hits: Counter[str] = Counter()  # requests served, by path with query
         self.flaky_paths: set[str] = set()
+        self.down = False  # when set, every connection is dropped without an answer: a dead site
         self.lock = threading.Lock()
         if "missing-ref" in self.faults:
             self._add_fault_release(case_ref=None)
@@ -109,6 +110,9 @@ class ReplicaSite:
             changed = [data.withdraw(query["ref"]).case_ref]
         elif action == "theme":
             self.theme = query["name"]
+            changed = []
+        elif action in ("down", "up"):
+            self.down = action == "down"
             changed = []
         elif action == "state":
             changed = []
@@ -278,6 +282,9 @@ def make_handler(site: ReplicaSite):
             self.respond(send_body=True)
 
         def respond(self, send_body: bool) -> None:
+            if site.down and not self.path.startswith(CONTROL):
+                self.close_connection = True  # no status line, nothing: the client sees the connection drop
+                return
             try:
                 reply = site.handle(self.command, self.path, self.headers)
             except Exception as error:  # a replica bug must show, not hang the client
