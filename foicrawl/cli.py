@@ -17,10 +17,10 @@ from foicrawl.crawl import UNTHROTTLED, run_crawl
 from foicrawl.db.catalogue import export_rows
 from foicrawl.db.models import CrawlRun, Release, ReleaseVersion
 from foicrawl.db.session import session_factory
-from foicrawl.replica.dataset import generate
 from foicrawl.health import council_health
 from foicrawl.reindex import reindex
 from foicrawl.replay import ReplayError, prepare_pywb, replay, serve
+from foicrawl.replica.dataset import generate
 from foicrawl.replica.server import FAULTS, SITES, build_site, serving
 from foicrawl.verify import MISMATCH, MISSING, OK, verify_catalogue
 from foicrawl.wacz import write_wacz
@@ -44,7 +44,7 @@ def print_table(rows: list[list], headers: list[str], out=None) -> None:
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
-        print("  ".join(c.rjust(w) if _numeric(c) and n else c.ljust(w) for c, w in zip(row, widths)).rstrip(), file=out)
+        print("  ".join(c.rjust(w) if _numeric(c) and n else c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from scrapy.exceptions import IgnoreRequest
-
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 
 logger = logging.getLogger(__name__)
 DELAY_META = "foicrawl_retry_delay"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -55,7 +55,7 @@ def warcinfo(record: ArchivedRecord) -> dict[str, str]:
 def capture_of(record: ArchivedRecord, fetched: ArchivedRecord | None = None) -> dict:
     """The evidence of a release: the full record holding the page, fetched when `fetched` (a
     revisit of it, if that is how this fetch was stored) says."""
-    moment = datetime.fromisoformat((fetched or record).date.replace("Z", "+00:00")).astimezone(timezone.utc)
+    moment = datetime.fromisoformat((fetched or record).date.replace("Z", "+00:00")).astimezone(UTC)
     evidence = {
         "url": record.target_uri,
         "status": record.status,

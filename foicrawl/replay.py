@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.archive_tools import tool
 from foicrawl.db.models import Release, ReleaseVersion
+from foicrawl.verify import check_record
 from foicrawl.warc.index import update_index
 from foicrawl.warc.reader import ArchivedRecord, RecordError, read_record
-from foicrawl.verify import check_record
 
 COLLECTION = "foicrawl"
 

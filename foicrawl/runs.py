@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy import signals
 
@@ -39,7 +39,7 @@ class RunRecorder:
         self.sessions = session_factory()
         with self.sessions.begin() as session:
             session.add(CrawlRun(run_id=spider.run_id, council=spider.name, mode=spider.mode,
-                                 origin=spider.origin, started_at=datetime.now(timezone.utc)))  # fmt: skip
+                                 origin=spider.origin, started_at=datetime.now(UTC)))  # fmt: skip
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
@@ -47,7 +47,7 @@ class RunRecorder:
         errors = get("log_count/ERROR") + get("spider_exceptions")
         with self.sessions.begin() as session:
             run = session.query(CrawlRun).filter_by(run_id=spider.run_id).one()
-            run.finished_at = datetime.now(timezone.utc)
+            run.finished_at = datetime.now(UTC)
             run.finish_reason = reason
             run.status = run_status(reason, errors)
             run.requests = get("downloader/request_count")

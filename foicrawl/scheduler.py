@@ -29,10 +29,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
 from foicrawl import config
+from foicrawl.cli import print_table
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, register, scheduler_options
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import engine_for, session_factory
-from foicrawl.cli import print_table
 from foicrawl.scheduling import cron_trigger, run_council, stop_running_crawls
 
 JOB_TABLE = "apscheduler_jobs"

@@ -18,15 +18,15 @@ import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from foicrawl import config
-from foicrawl.councils import Council, council as council_entry, scheduler_options
+from foicrawl.councils import Council, scheduler_options
+from foicrawl.councils import council as council_entry
 from foicrawl.crawl import crawl_command, crawl_environment
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
@@ -67,7 +67,7 @@ def cron_trigger(schedule: str, timezone: str, jitter: int = 0) -> CronTrigger:
 
 
 def choose_mode(slug: str, full_every_days: int, now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with session_factory()() as session:
         last_full = session.scalar(
             select(CrawlRun.started_at)
@@ -108,7 +108,7 @@ def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime
             run.status = FAILED
             run.finish_reason = (f"killed by signal {-returncode}" if returncode < 0
                                  else f"crawl process exited with code {returncode}")  # fmt: skip
-            run.finished_at = datetime.now(timezone.utc)
+            run.finished_at = datetime.now(UTC)
             # The dead crawl's WARC file never got its final name: what it holds is evidence.
             recovered = recover_open_files(config.warc_dir(), config.index_dir(), f"foicrawl-{slug}-", run_id)
             run.warc_files = [*run.warc_files, *(p.name for p in recovered)]
@@ -129,9 +129,9 @@ def run_council(slug: str, mode: str | None = None) -> JobResult:
         run_id = uuid.uuid4().hex
         origin = entry.base_url or entry.origin
         command = crawl_command(slug, entry.base_url, mode, run_id, {k: str(v) for k, v in entry.settings.items()})
-        log_path = config.archive_dir() / "logs" / f"{slug}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{mode}.log"
+        log_path = config.archive_dir() / "logs" / f"{slug}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{mode}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         logger.info("Crawling %s (%s, run %s); log %s", slug, mode, run_id, log_path)
         with open(log_path, "wb") as log:
             process = subprocess.Popen(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,

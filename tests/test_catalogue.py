@@ -1,6 +1,6 @@
 """The catalogue's rules: one release per (council, case reference); a changed text is a new version."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from foicrawl.items import ReleaseItem
 from foicrawl.pipelines.normalise import normalise
 from foicrawl.pipelines.validate import problems
 
-T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
 
 def record(**changes) -> dict:

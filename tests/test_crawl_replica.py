@@ -9,6 +9,7 @@ import pytest
 
 from foicrawl.db.catalogue import EXPORT_FIELDS
 from foicrawl.replica import pages_hastings, pages_herefordshire
+
 from helpers import catalogue, runs, warc_files, warc_records, warcio_check
 
 
@@ -138,8 +139,9 @@ def test_documents_listed_on_a_release_are_recorded(replica, crawl, archive):
 
 
 def test_a_site_that_goes_away_stops_the_crawl_instead_of_retrying_for_hours(replica, archive):
-    from conftest import FAST
     from foicrawl.crawl import run_crawl
+
+    from conftest import FAST
 
     server = replica("herefordshire", size=300)
     listing = server.site.listing

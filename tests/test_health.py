@@ -1,6 +1,6 @@
 """`foicrawl health`: a council whose spider stops working is named, with the reason."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,7 +8,7 @@ from foicrawl.cli import main
 from foicrawl.db.models import CrawlRun
 from foicrawl.health import judge
 
-T0 = datetime(2026, 11, 1, 2, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 2, tzinfo=UTC)
 
 
 def run(n: int, status: str = "ok", seen: int = 10, dropped: int = 0, errors: int = 0, reason: str = "finished") -> CrawlRun:

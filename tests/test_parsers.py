@@ -4,8 +4,9 @@ from dataclasses import asdict
 
 import pytest
 
-from conftest import expected, fixture_page
 from foicrawl.parsers import disclosurelog, hastings
+
+from conftest import expected, fixture_page
 
 RELEASES = [
     ("herefordshire", "herefordshire/release_shared.html"),

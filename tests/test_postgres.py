@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from foicrawl.cli import main
+
 from helpers import catalogue, runs
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))

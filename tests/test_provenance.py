@@ -14,15 +14,16 @@ import urllib.request
 
 import pytest
 
-from conftest import FAST
 from foicrawl.archive_tools import tool
 from foicrawl.cli import main
 from foicrawl.crawl import run_crawl
+from foicrawl.db.session import engine_for, session_factory
+from foicrawl.replay import prepare_pywb, serve_command
 from foicrawl.replica import pages_hastings, pages_herefordshire
 from foicrawl.replica.dataset import generate
 from foicrawl.replica.server import build_site, serving
-from foicrawl.replay import prepare_pywb, serve_command
-from foicrawl.db.session import engine_for, session_factory
+
+from conftest import FAST
 from helpers import catalogue, warc_files
 
 SEEDS = {"hastings": "FOIR-395819655", "herefordshire": "FOI2022/00092"}
@@ -154,7 +155,7 @@ def test_reindex_rebuilds_the_same_catalogue_from_the_warc_files(archived, capsy
     assert "60 releases, 1 later versions, 29 unchanged captures, 0 pages dropped" in capsys.readouterr().out
     after = catalogue(all_versions=True)
     assert len(after) == len(before) == 61
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=True):
         assert old == new, {k: (old[k], new.get(k)) for k in old if old[k] != new.get(k)}
 
 

@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from foicrawl.cli import main
+
 from helpers import catalogue, runs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,10 +2,11 @@
 
 import pytest
 
-from conftest import SHARED, fixture_page
 from foicrawl.items import ReleaseItem
 from foicrawl.parsers import disclosurelog, hastings
 from foicrawl.pipelines.normalise import normalise
+
+from conftest import SHARED, fixture_page
 
 
 def herefordshire_seed() -> dict:

@@ -3,13 +3,13 @@
 import gzip
 import hashlib
 from base64 import b32encode
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
 from foicrawl.warc.writer import OPEN_SUFFIX, HttpMessage, RotatingWarcWriter
 
-MOMENT = datetime(2026, 11, 22, 2, 0, 0, 123456, tzinfo=timezone.utc)
+MOMENT = datetime(2026, 11, 22, 2, 0, 0, 123456, tzinfo=UTC)
 BODY = gzip.compress(b"<html><body><h1>FOI release</h1></body></html>" * 20, mtime=0)
 
 

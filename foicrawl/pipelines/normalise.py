@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import asdict, is_dataclass
 
 from foicrawl.items import ReleaseItem
-from foicrawl.pipelines import ReleaseStep
 from foicrawl.parsers.dates import parse_date
+from foicrawl.pipelines import ReleaseStep
 
 logger = logging.getLogger(__name__)
 DATE_FIELDS = ("requested_on", "responded_on", "published_on")

@@ -6,11 +6,11 @@ Each item is committed as it comes, so a crawl stopped halfway keeps what it sto
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from foicrawl.db.catalogue import mark_seen, mark_withdrawn, record_release
 from foicrawl.db.session import session_factory
-from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
+from foicrawl.items import ReleaseGone, ReleaseNotModified
 
 logger = logging.getLogger(__name__)
 
@@ -51,4 +51,4 @@ class StorePipeline:
 
 
 def _moment(iso: str | None) -> datetime:
-    return datetime.fromisoformat(iso) if iso else datetime.now(timezone.utc)
+    return datetime.fromisoformat(iso) if iso else datetime.now(UTC)

@@ -14,7 +14,7 @@ import random
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -47,7 +47,7 @@ class ReplicaRelease:
     documents: list[ReplicaDocument] = field(default_factory=list)
     shown_dates: dict[str, str] = field(default_factory=dict)  # a date shown as this text instead
     revision: int = 1
-    modified: datetime = field(default_factory=lambda: datetime(2026, 1, 1, tzinfo=timezone.utc))
+    modified: datetime = field(default_factory=lambda: datetime(2026, 1, 1, tzinfo=UTC))
     withdrawn: bool = False
 
     @property
@@ -139,7 +139,7 @@ class Dataset:
             release.revision += 1
             text = note or f"Update (revision {release.revision}): figures corrected after review."
             release.response_html = [*release.response_html, f"<p>{html.escape(text)}</p>"]
-            release.modified = datetime.now(timezone.utc).replace(microsecond=0)
+            release.modified = datetime.now(UTC).replace(microsecond=0)
             return release
 
     def withdraw(self, case_ref: str) -> ReplicaRelease:

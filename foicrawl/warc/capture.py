@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
-from urllib.parse import urlsplit
-
 from importlib.metadata import version
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -102,7 +101,7 @@ class WarcCapture:
             return
         digest = sha1_digest(response.body)
         prior = self.prior.same_payload(response.url, digest) if response.status == 200 else None
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
         capture = self.writer.write_exchange(
             response.url,
             request_message(request),
@@ -134,7 +133,7 @@ class WarcCapture:
     def record_failure(self, request, reason: str) -> None:
         if self.writer is None:
             return
-        self.writer.write_failure(request.url, request_message(request), datetime.now(timezone.utc), reason)
+        self.writer.write_failure(request.url, request_message(request), datetime.now(UTC), reason)
         self.crawler.stats.inc_value("foicrawl/warc/failures")
 
     def spider_closed(self, spider) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import zlib
-from io import BytesIO
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser

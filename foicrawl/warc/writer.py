@@ -11,7 +11,7 @@ import os
 import socket
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -70,7 +70,7 @@ class Capture:
 
 
 def warc_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def new_record_id() -> str:
@@ -103,7 +103,7 @@ class RotatingWarcWriter:
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._started = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self._started = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
 
     def _open(self) -> None:
         self._serial += 1
@@ -174,7 +174,7 @@ class RotatingWarcWriter:
             warc_record_id=response_id,
             payload_digest=response_record.rec_headers.get_header("WARC-Payload-Digest"),
             block_digest=response_record.rec_headers.get_header("WARC-Block-Digest"),
-            fetched_at=moment.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+            fetched_at=moment.astimezone(UTC).isoformat(timespec="microseconds"),
             request_record_id=request_id,
             revisit_of=revisit_of,
         )
