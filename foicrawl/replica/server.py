@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from foicrawl.replica import pages_hastings, pages_herefordshire
 from foicrawl.replica.dataset import FIRST_HASTINGS_YEAR, Dataset, ReplicaRelease
@@ -163,9 +163,11 @@ class HerefordshireSite(ReplicaSite):
         if document is None:
             return not_found()
         media = {"pdf": "application/pdf", "csv": "text/csv"}.get(document.fmt, "application/octet-stream")
-        return Reply(200, document.content, media,
-                     {"Content-Disposition": f'attachment; filename="{document.title}"'.encode("latin-1", "replace").decode("latin-1"),
-                      "Last-Modified": format_datetime(release.modified, usegmt=True)})  # fmt: skip
+        filename = quote(document.title)  # RFC 6266: a UTF-8 name, percent-encoded
+        return Reply(200, document.content, media, {
+            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+            "Last-Modified": format_datetime(release.modified, usegmt=True),
+        })  # fmt: skip
 
     def release(self, release: ReplicaRelease) -> Reply:
         page = pages_herefordshire.release_page(release, self.theme)
