@@ -6,9 +6,12 @@ import logging
 from datetime import UTC, datetime
 
 from scrapy import signals
+from sqlalchemy import select
 
+from foicrawl import config
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
+from foicrawl.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +25,20 @@ def run_status(reason: str, errors: int) -> str:
     if reason != "finished":
         return FAILED
     return ERRORS if errors else OK
+
+
+def settle_abandoned(council: str, reason: str) -> list[CrawlRun]:
+    """What crawls of `council` that died left behind: runs still marked running are marked failed
+    with `reason`, and their WARC files (never renamed) are made whole and indexed. Call only while
+    holding the council's lock, when no crawl of it can be alive."""
+    recovered = recover_open_files(config.warc_dir(), config.index_dir(), prefix=f"foicrawl-{council}-")
+    with session_factory().begin() as session:
+        abandoned = list(session.scalars(select(CrawlRun).where(CrawlRun.council == council, CrawlRun.status == RUNNING)))
+        for run in abandoned:
+            run.status, run.finish_reason, run.finished_at = FAILED, reason, datetime.now(UTC)
+            run.warc_files = [*run.warc_files, *(p.name for p, owner in recovered.items() if owner == run.run_id)]
+            logger.warning("Run %s of %s never finished: marked failed (%s)", run.run_id, council, reason)
+    return abandoned
 
 
 class RunRecorder:

@@ -1,22 +1,20 @@
 """One scheduled crawl of one council, as its own `scrapy crawl` process.
 
 The job function the scheduler calls (and `scheduler.py --once`): it picks the mode (a full sweep
-when the last good one is older than the council's `full_every_days`, incremental otherwise), holds
-a per-council lock so a council never runs twice at once (across processes too), and makes sure the
-run record tells the truth when the crawl process dies without writing it.
+when the last good one is older than the council's `full_every_days`, incremental otherwise), relies on
+the crawl's own council lock so a council never runs twice at once (a crawl that finds it taken
+exits with ALREADY_RUNNING and is reported as skipped), and makes sure the run record tells the
+truth when the crawl process dies without writing it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import re
 import signal
 import subprocess
 import threading
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,8 +28,9 @@ from foicrawl.councils import council as council_entry
 from foicrawl.crawl import crawl_command, crawl_environment
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
-from foicrawl.runs import FAILED, OK, RUNNING
-from foicrawl.warc.recover import recover_open_files
+from foicrawl.locks import CouncilBusy, release, take_council_lock
+from foicrawl.runs import FAILED, OK, settle_abandoned
+from foicrawl.spiders.base import ALREADY_RUNNING
 
 logger = logging.getLogger(__name__)
 _running: dict[str, subprocess.Popen] = {}  # council -> its crawl process, for a clean stop
@@ -77,41 +76,30 @@ def choose_mode(slug: str, full_every_days: int, now: datetime | None = None) ->
     return "full" if last_full is None or now - last_full >= timedelta(days=full_every_days) else "incremental"
 
 
-@contextmanager
-def council_lock(slug: str):
-    """Held while a council is crawled; yields False when another process holds it."""
-    path = config.archive_dir() / "locks" / f"{slug}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def ending(returncode: int) -> str:
+    return f"killed by signal {-returncode}" if returncode < 0 else f"crawl process exited with code {returncode}"
 
 
 def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime, returncode: int) -> str:
-    """The run's final status. A crawl process that died (killed, crashed, timed out) never wrote
-    its ending: record it as failed, with how it ended."""
+    """The run's final status. A crawl process that died (killed, crashed, timed out) never wrote its
+    ending: its run is marked failed with how it ended, and its WARC file made whole."""
+    if returncode != 0:
+        try:
+            lock = take_council_lock(slug)
+        except CouncilBusy:
+            lock = None  # a new crawl of the council has started: it settles what this one left
+        if lock is not None:
+            try:
+                settle_abandoned(slug, ending(returncode))
+            finally:
+                release(lock)
     with session_factory().begin() as session:
         run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == run_id))
-        if run is None:  # died before the spider opened
-            run = CrawlRun(run_id=run_id, council=slug, mode=mode, origin=origin, started_at=started)
+        if run is None:  # died before the spider opened: still a run that failed
+            run = CrawlRun(run_id=run_id, council=slug, mode=mode, origin=origin, started_at=started,
+                           status=FAILED if returncode else OK, finish_reason=ending(returncode) if returncode else None,
+                           finished_at=datetime.now(UTC))  # fmt: skip
             session.add(run)
-        if run.status == RUNNING or (returncode != 0 and run.status == OK):
-            run.status = FAILED
-            run.finish_reason = (f"killed by signal {-returncode}" if returncode < 0
-                                 else f"crawl process exited with code {returncode}")  # fmt: skip
-            run.finished_at = datetime.now(UTC)
-            # The dead crawl's WARC file never got its final name: what it holds is evidence.
-            recovered = recover_open_files(config.warc_dir(), config.index_dir(), f"foicrawl-{slug}-", run_id)
-            run.warc_files = [*run.warc_files, *(p.name for p in recovered)]
         return run.status
 
 
@@ -121,35 +109,34 @@ def run_council(slug: str, mode: str | None = None) -> JobResult:
         return JobResult(slug, None, mode, "skipped", skipped="the scheduler is stopping")
     entry: Council = council_entry(slug)
     options = scheduler_options()
-    with council_lock(slug) as acquired:
-        if not acquired:
-            logger.warning("%s is already being crawled: this run is skipped", slug)
-            return JobResult(slug, None, mode, "skipped", skipped="already running")
-        mode = mode or choose_mode(slug, entry.full_every_days)
-        run_id = uuid.uuid4().hex
-        origin = entry.base_url or entry.origin
-        command = crawl_command(slug, entry.base_url, mode, run_id, {k: str(v) for k, v in entry.settings.items()})
-        log_path = config.archive_dir() / "logs" / f"{slug}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{mode}.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        started = datetime.now(UTC)
-        logger.info("Crawling %s (%s, run %s); log %s", slug, mode, run_id, log_path)
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True)  # fmt: skip
+    mode = mode or choose_mode(slug, entry.full_every_days)
+    run_id = uuid.uuid4().hex
+    origin = entry.base_url or entry.origin
+    command = crawl_command(slug, entry.base_url, mode, run_id, {k: str(v) for k, v in entry.settings.items()})
+    log_path = config.archive_dir() / "logs" / f"{slug}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{mode}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(UTC)
+    logger.info("Crawling %s (%s, run %s); log %s", slug, mode, run_id, log_path)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # fmt: skip
+        with _running_lock:
+            _running[slug] = process
+        try:
+            returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
+        except subprocess.TimeoutExpired:
+            logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
+            process.kill()
+            returncode = process.wait()
+        finally:
             with _running_lock:
-                _running[slug] = process
-            try:
-                returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
-            except subprocess.TimeoutExpired:
-                logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
-                process.kill()
-                returncode = process.wait()
-            finally:
-                with _running_lock:
-                    _running.pop(slug, None)
-        status = settle_run(slug, run_id, mode, origin, started, returncode)
-        logger.info("Crawl of %s ended: %s (exit code %s)", slug, status, returncode)
-        return JobResult(slug, run_id, mode, status, returncode)
+                _running.pop(slug, None)
+    if returncode == ALREADY_RUNNING:
+        logger.warning("%s is already being crawled: this run is skipped", slug)
+        return JobResult(slug, None, mode, "skipped", returncode, skipped="already running")
+    status = settle_run(slug, run_id, mode, origin, started, returncode)
+    logger.info("Crawl of %s ended: %s (exit code %s)", slug, status, returncode)
+    return JobResult(slug, run_id, mode, status, returncode)
 
 
 def stop_running_crawls(timeout: float = 120.0) -> None:

@@ -9,6 +9,7 @@ and rechecks the most recent held releases with conditional requests.
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from collections.abc import Callable
 from types import ModuleType
@@ -22,11 +23,14 @@ from foicrawl.councils import council
 from foicrawl.db.catalogue import HeldRelease, held_releases
 from foicrawl.db.session import session_factory
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
+from foicrawl.locks import CouncilBusy, take_council_lock
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
+from foicrawl.runs import settle_abandoned
 from foicrawl.warc.capture import CAPTURE_META
 
 MODES = ("full", "incremental")
+ALREADY_RUNNING = 75  # the exit code of a crawl that did not start because one is running (EX_TEMPFAIL)
 GONE = (404, 410)
 logger = logging.getLogger(__name__)
 
@@ -57,9 +61,20 @@ class CouncilSpider(scrapy.Spider):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.run_id = run_id or uuid.uuid4().hex
+        self.hold_council_lock()
         self.held: dict[str, HeldRelease] = {}
         self.requested: set[str] = set()
         self.swept = False
+
+    def hold_council_lock(self) -> None:
+        """One crawl of a council at a time. Holding the lock, whatever a dead crawl of this council
+        left behind (a run marked running, a WARC file never closed) is settled first."""
+        try:
+            self.council_lock = take_council_lock(self.name)
+        except CouncilBusy as busy:
+            print(f"foicrawl: {busy}; not starting another.", file=sys.stderr)
+            sys.exit(ALREADY_RUNNING)
+        settle_abandoned(self.name, "the crawl process ended without closing (killed, or the machine stopped)")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

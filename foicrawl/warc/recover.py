@@ -30,22 +30,24 @@ def complete_length(path: Path) -> tuple[int, int]:
     return offset, count
 
 
-def written_by(path: Path, run_id: str) -> bool:
-    """Whether the file's warcinfo names this run (a file still open for a live crawl is not ours)."""
+def run_id_of(path: Path) -> str | None:
+    """The run named in the file's warcinfo record."""
     try:
         info = read_record(path, 0)
     except RecordError:
-        return False
-    return f"foicrawl-run-id: {run_id}\r\n".encode() in info.block
+        return None
+    for line in info.block.decode("utf-8", "replace").splitlines():
+        if line.startswith("foicrawl-run-id:"):
+            return line.split(":", 1)[1].strip()
+    return None
 
 
-def recover_open_files(warc_dir: Path, index_dir: Path, prefix: str = "", run_id: str | None = None) -> list[Path]:
-    """Close the `<prefix>*.warc.gz.open` files in `warc_dir` (those of `run_id` only, if given);
-    returns the files made whole."""
-    recovered = []
+def recover_open_files(warc_dir: Path, index_dir: Path, prefix: str = "") -> dict[Path, str | None]:
+    """Close the `<prefix>*.warc.gz.open` files in `warc_dir`. Only call this while no crawl can be
+    writing them (holding the council's lock). Returns each file made whole, with its run id."""
+    recovered = {}
     for path in sorted(warc_dir.glob(f"{prefix}*.warc.gz{OPEN_SUFFIX}")):
-        if run_id and not written_by(path, run_id):
-            continue
+        run_id = run_id_of(path)
         length, records = complete_length(path)
         cut = path.stat().st_size - length
         with open(path, "r+b") as stream:
@@ -55,5 +57,5 @@ def recover_open_files(warc_dir: Path, index_dir: Path, prefix: str = "", run_id
         index_warc(final, index_dir)
         logger.warning("Recovered %s: %d whole records kept%s", final.name, records,
                        f", {cut} bytes of a cut-off record removed" if cut else "")  # fmt: skip
-        recovered.append(final)
+        recovered[final] = run_id
     return recovered
