@@ -14,16 +14,14 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import select
-
 from foicrawl.cli import human_bytes, print_table, start_replicas
-from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
+from foicrawl.runs import find_run
 
 
 def run_row(process, seconds: float, served: int) -> list:
     with session_factory()() as session:
-        run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == process.run_id))
+        run = find_run(session, process.run_id)
     if run is None:
         return [process.council, "FAILED", served, f"{seconds:.1f}", "-", "-", "-"]
     return [run.council, run.releases_seen, run.requests, f"{seconds:.1f}", f"{run.requests / seconds:.0f}",

@@ -16,13 +16,12 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from foicrawl.cli import human_bytes, print_table, start_replicas
 from foicrawl.crawl import UNTHROTTLED, run_crawl
-from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
+from foicrawl.runs import find_run
 
 
 def record_types(archive: Path, files: list[str]) -> dict[str, int]:
@@ -54,7 +53,7 @@ def main() -> None:
                 process = run_crawl(slug, server.base_url, step.split()[0], UNTHROTTLED, scratch / "logs" / f"{slug}-{step}.log")
                 seconds = time.monotonic() - started
                 with session_factory()() as session:
-                    run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == process.run_id))
+                    run = find_run(session, process.run_id)
                 types = record_types(scratch, run.warc_files)
                 rows.append([slug, step, run.requests, f"{seconds:.1f}", run.releases_new, run.releases_changed,
                              run.releases_unchanged, types.get("response", 0), types.get("revisit", 0),

@@ -9,19 +9,20 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from foicrawl import config, export
 from foicrawl.councils import register
 from foicrawl.crawl import UNTHROTTLED, run_crawl
-from foicrawl.db.catalogue import export_rows
-from foicrawl.db.models import CrawlRun, Release, ReleaseVersion
+from foicrawl.db.catalogue import counts, export_rows
+from foicrawl.db.models import CrawlRun, Release
 from foicrawl.db.session import session_factory
 from foicrawl.health import council_health
 from foicrawl.reindex import reindex
 from foicrawl.replay import ReplayError, prepare_pywb, replay, serve
 from foicrawl.replica.dataset import generate
 from foicrawl.replica.server import FAULTS, SITES, build_site, serving
+from foicrawl.runs import find_run
 from foicrawl.verify import MISMATCH, MISSING, OK, verify_catalogue
 from foicrawl.wacz import write_wacz
 from foicrawl.warc.index import update_index
@@ -90,25 +91,23 @@ def print_run_summary(results) -> int:
     rows, failed = [], 0
     with sessions() as session:
         for process, seconds in results:
-            run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == process.run_id))
+            run = find_run(session, process.run_id)
             if run is None or process.returncode != 0:
                 failed += 1
                 rows.append([process.council, "FAILED", "-", "-", "-", "-", "-", f"{seconds:.1f}", "-", "-"])
                 continue
-            held = session.scalar(select(func.count()).select_from(Release).where(Release.council == run.council))
-            rows.append([run.council, held, run.releases_new, run.releases_changed, run.releases_unchanged,
+            rows.append([run.council, counts(session, run.council)["releases"], run.releases_new, run.releases_changed, run.releases_unchanged,
                          run.items_dropped, run.requests, f"{seconds:.1f}", len(run.warc_files),
                          human_bytes(run.warc_bytes)])  # fmt: skip
-        total = session.scalar(select(func.count()).select_from(Release))
-        versions = session.scalar(select(func.count()).select_from(ReleaseVersion))
+        held = counts(session)
     print()
     print_table(rows, ["council", "releases", "new", "changed", "unchanged", "dropped", "requests", "seconds",
                        "WARC files", "WARC size"])  # fmt: skip
     print()
-    print(f"Catalogue: {config.database_url()} ({total} releases, {versions} versions)")
+    print(f"Catalogue: {config.database_url()} ({held['releases']} releases, {held['versions']} versions)")
     print(f"WARC files: {config.warc_dir()}")
     if failed:
-        print(f"{failed} crawl(s) failed: see the logs above.", file=sys.stderr)
+        print(f"{failed} crawl(s) failed: see the logs in {config.archive_dir() / 'logs'}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -153,15 +152,11 @@ def cmd_stats(args) -> int:
     rows = []
     with sessions() as session:
         for slug in sorted(set(register()) | set(session.scalars(select(Release.council).distinct()))):
-            releases = session.scalar(select(func.count()).select_from(Release).where(Release.council == slug))
-            withdrawn = session.scalar(select(func.count()).select_from(Release)
-                                       .where(Release.council == slug, Release.withdrawn))  # fmt: skip
-            versions = session.scalar(select(func.count()).select_from(ReleaseVersion).join(Release)
-                                      .where(Release.council == slug))  # fmt: skip
+            held = counts(session, slug)
             last = session.scalar(select(CrawlRun).where(CrawlRun.council == slug)
                                   .order_by(CrawlRun.started_at.desc()).limit(1))  # fmt: skip
             last_run = f"{last.started_at:%Y-%m-%d %H:%M} {last.status}" if last else "never"
-            rows.append([slug, releases, versions, withdrawn, last_run])
+            rows.append([slug, held["releases"], held["versions"], held["withdrawn"], last_run])
     print_table(rows, ["council", "releases", "versions", "withdrawn", "last run (UTC)"])
     warcs = sorted(config.warc_dir().glob("*.warc.gz")) if config.warc_dir().exists() else []
     print()

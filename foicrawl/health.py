@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from foicrawl.db.models import CrawlRun, Release
+from foicrawl.db.catalogue import counts
+from foicrawl.db.models import CrawlRun
 from foicrawl.runs import ERRORS, FAILED, INTERRUPTED, RUNNING
 
 MANY = 10  # a council holding at least this many releases should show some on every run
@@ -59,6 +60,5 @@ def council_health(session: Session, councils: list[str]) -> list[Health]:
     for council in councils:
         runs = list(session.scalars(select(CrawlRun).where(CrawlRun.council == council)
                                     .order_by(CrawlRun.started_at.desc()).limit(50)))  # fmt: skip
-        held = session.scalar(select(func.count()).select_from(Release).where(Release.council == council))
-        verdicts.append(judge(council, runs, held))
+        verdicts.append(judge(council, runs, counts(session, council)["releases"]))
     return verdicts

@@ -27,6 +27,10 @@ def run_status(reason: str, errors: int) -> str:
     return ERRORS if errors else OK
 
 
+def find_run(session, run_id: str) -> CrawlRun | None:
+    return session.scalar(select(CrawlRun).where(CrawlRun.run_id == run_id))
+
+
 def settle_abandoned(council: str, reason: str) -> list[CrawlRun]:
     """What crawls of `council` that died left behind: runs still marked running are marked failed
     with `reason`, and their WARC files (never renamed) are made whole and indexed. Call only while

@@ -29,7 +29,7 @@ from foicrawl.crawl import crawl_command, crawl_environment
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
 from foicrawl.locks import CouncilBusy, release, take_council_lock
-from foicrawl.runs import FAILED, OK, settle_abandoned
+from foicrawl.runs import FAILED, OK, find_run, settle_abandoned
 from foicrawl.spiders.base import ALREADY_RUNNING
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime
             finally:
                 release(lock)
     with session_factory().begin() as session:
-        run = session.scalar(select(CrawlRun).where(CrawlRun.run_id == run_id))
+        run = find_run(session, run_id)
         if run is None:  # died before the spider opened: still a run that failed
             run = CrawlRun(run_id=run_id, council=slug, mode=mode, origin=origin, started_at=started,
                            status=FAILED if returncode else OK, finish_reason=ending(returncode) if returncode else None,

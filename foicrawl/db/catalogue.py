@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.db.models import Release, ReleaseVersion
@@ -147,6 +147,18 @@ def mark_withdrawn(session: Session, council: str, case_ref: str, on: date) -> b
         return False
     release.withdrawn, release.withdrawn_on = True, on
     return True
+
+
+def counts(session: Session, council: str | None = None) -> dict[str, int]:
+    """How many releases, withdrawn releases and versions the catalogue holds (for one council)."""
+    def count(query):
+        return session.scalar(query.where(Release.council == council) if council else query)
+
+    return {
+        "releases": count(select(func.count()).select_from(Release)),
+        "withdrawn": count(select(func.count()).select_from(Release).where(Release.withdrawn)),
+        "versions": count(select(func.count()).select_from(ReleaseVersion).join(Release)),
+    }
 
 
 def _iso(value) -> str | None:
