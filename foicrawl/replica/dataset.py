@@ -15,6 +15,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
 from importlib import resources
 from pathlib import Path
 
@@ -53,6 +54,20 @@ class ReplicaRelease:
     @property
     def listed_on(self) -> date:
         return self.published or self.requested or date.min
+
+    def shown(self, field: str, style) -> str:
+        """A date as the page shows it: `style(date)`, unless a fault gives other text."""
+        value = getattr(self, field)
+        return self.shown_dates.get(field) or (style(value) if value else "")
+
+    @property
+    def last_modified(self) -> str:
+        return format_datetime(self.modified, usegmt=True)
+
+
+def long_date(d: date) -> str:
+    """"8 February 2022": no leading zero, as both councils' listings write it."""
+    return f"{d.day} {d:%B %Y}"
 
 
 def _load_seed(name: str) -> ReplicaRelease:

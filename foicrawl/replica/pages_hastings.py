@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from foicrawl.replica.dataset import ReplicaRelease
+from foicrawl.replica.dataset import ReplicaRelease, long_date
 
 LOG = "/my-council/freedom-of-information/"
 SIDE_BLOCK = """<aside class="related">
@@ -23,10 +23,6 @@ SIDE_BLOCK = """<aside class="related">
 
 def weekday_date(d) -> str:
     return f"{d:%a %d %B %Y}"
-
-
-def long_date(d) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def _page(title: str, crumbs: str, main: str, aside: str = "") -> str:
@@ -58,18 +54,14 @@ def _page(title: str, crumbs: str, main: str, aside: str = "") -> str:
 """
 
 
-def _shown(release: ReplicaRelease, field: str, value) -> str:
-    return release.shown_dates.get(field) or (weekday_date(value) if value else "")
-
-
 def release_page(release: ReplicaRelease, via: str = "date", theme: str = "standard") -> str:
     """A release, reached through the date listing or a category (`via`), which changes only the
     breadcrumb."""
     crumb = (f' &gt; <a href="{LOG}date/">Requests and responses by date</a>' if via == "date"
              else f' &gt; <a href="{LOG}category/">Requests and responses by category</a>')  # fmt: skip
     h1 = f"FOI request ({escape(release.case_ref)})" if release.case_ref else "FOI request"
-    requested = _shown(release, "requested", release.requested)
-    responded = _shown(release, "responded", release.responded)
+    requested = release.shown("requested", weekday_date)
+    responded = release.shown("responded", weekday_date)
     request = "\n".join(release.request_html)
     response = "\n".join(release.response_html)
     if theme == "alternate":

@@ -10,7 +10,7 @@ import re
 from html import escape, unescape
 from urllib.parse import quote
 
-from foicrawl.replica.dataset import ReplicaRelease
+from foicrawl.replica.dataset import ReplicaRelease, long_date
 
 _TAGS = re.compile(r"<[^>]+>")
 COUNCIL_NAME = "Herefordshire Council"
@@ -20,10 +20,6 @@ TRAILER = (
     "information regulations (EIR) request."
 )
 FORMAT_LABELS = {"pdf": "PDF", "xlsx": "XLSX", "docx": "DOCX", "csv": "CSV"}
-
-
-def long_date(d) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def _page(title: str, main: str) -> str:
@@ -55,15 +51,11 @@ def _size_label(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def _shown(release: ReplicaRelease, field: str, value) -> str:
-    return release.shown_dates.get(field) or (long_date(value) if value else "")
-
-
 def release_page(release: ReplicaRelease, theme: str = "standard") -> str:
     request = "\n".join(release.request_html)
     response = "\n".join(release.response_html)
     ref = release.case_ref
-    published = _shown(release, "published", release.published)
+    published = release.shown("published", long_date)
     if theme == "alternate":
         docs = "".join(
             f'<tr><td><a href="{document_path(release, d)}">{escape(d.title)}</a></td>'
@@ -131,14 +123,14 @@ def listing_page(releases: list[ReplicaRelease], page: int, pages: int, total: i
     if theme == "alternate":
         rows = "".join(
             f'<div class="result"><h3><a href="/disclosures/{quote(r.uid)}">{_summary(r)}</a></h3>'
-            f"<span>Published:</span> <span>{escape(_shown(r, 'published', r.published))}</span></div>"
+            f"<span>Published:</span> <span>{escape(r.shown('published', long_date))}</span></div>"
             for r in releases
         )
         items = f'<div class="results">{rows}</div>'
     else:
         rows = "".join(
             f'<li><a class="govuk-link" href="/disclosures/{quote(r.uid)}">{_summary(r)}</a>'
-            f'<p class="govuk-body-s">Published: {escape(_shown(r, "published", r.published))}</p></li>'
+            f'<p class="govuk-body-s">Published: {escape(r.shown("published", long_date))}</p></li>'
             for r in releases
         )
         items = f'<ol class="govuk-list govuk-list--number disclosure-list">{rows}</ol>'

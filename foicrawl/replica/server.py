@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -166,12 +166,12 @@ class HerefordshireSite(ReplicaSite):
         filename = quote(document.title)  # RFC 6266: a UTF-8 name, percent-encoded
         return Reply(200, document.content, media, {
             "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
-            "Last-Modified": format_datetime(release.modified, usegmt=True),
+            "Last-Modified": release.last_modified,
         })  # fmt: skip
 
     def release(self, release: ReplicaRelease) -> Reply:
         page = pages_herefordshire.release_page(release, self.theme)
-        return html_reply(page, headers={"Last-Modified": format_datetime(release.modified, usegmt=True)})
+        return html_reply(page, headers={"Last-Modified": release.last_modified})
 
     def listing(self, page_text: str) -> Reply:
         if not page_text.isdigit() or int(page_text) < 1:
@@ -229,7 +229,7 @@ class HastingsSite(ReplicaSite):
             if release is None or release.withdrawn:
                 return not_found()
             page = pages_hastings.release_page(release, via, self.theme)
-            return html_reply(page, headers={"Last-Modified": format_datetime(release.modified, usegmt=True)})
+            return html_reply(page, headers={"Last-Modified": release.last_modified})
         if via == "category":
             if "category" not in query:
                 return html_reply(pages_hastings.category_index(self.categories()))
