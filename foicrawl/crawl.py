@@ -47,16 +47,29 @@ def crawl_environment() -> dict[str, str]:
     return {**os.environ, "SCRAPY_SETTINGS_MODULE": "foicrawl.settings"}
 
 
-def run_crawl(council: str, base_url: str | None = None, mode: str = "full", settings: dict[str, str] | None = None,
-              log_file: Path | None = None, timeout: float | None = None) -> CrawlProcess:  # fmt: skip
-    """Crawl one council and wait for it. The log goes to `log_file` (else to our stderr)."""
+def start_crawl(council: str, base_url: str | None = None, mode: str = "full", settings: dict[str, str] | None = None,
+                log_file: Path | None = None, own_session: bool = False) -> tuple[subprocess.Popen, str]:  # fmt: skip
+    """Start crawling one council; returns the process and its run id. The log goes to `log_file`
+    (else to our stderr). With `own_session`, a Ctrl-C at our terminal does not reach the crawl:
+    the caller (the scheduler) stops it itself."""
     run_id = uuid.uuid4().hex
     command = crawl_command(council, base_url, mode, run_id, settings)
-    if log_file:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_file, "wb") as log:
-            result = subprocess.run(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,
-                                    timeout=timeout, check=False)  # fmt: skip
-    else:
-        result = subprocess.run(command, env=crawl_environment(), timeout=timeout, check=False)
-    return CrawlProcess(council, run_id, result.returncode, log_file)
+    if not log_file:
+        return subprocess.Popen(command, env=crawl_environment(), start_new_session=own_session), run_id
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "wb") as log:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=own_session)  # fmt: skip
+    return process, run_id
+
+
+def run_crawl(council: str, base_url: str | None = None, mode: str = "full", settings: dict[str, str] | None = None,
+              log_file: Path | None = None, timeout: float | None = None) -> CrawlProcess:  # fmt: skip
+    """Crawl one council and wait for it."""
+    process, run_id = start_crawl(council, base_url, mode, settings, log_file)
+    try:
+        returncode = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    return CrawlProcess(council, run_id, returncode, log_file)

@@ -14,7 +14,6 @@ import re
 import signal
 import subprocess
 import threading
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,7 +24,7 @@ from sqlalchemy import select
 from foicrawl import config
 from foicrawl.councils import Council, scheduler_options
 from foicrawl.councils import council as council_entry
-from foicrawl.crawl import crawl_command, crawl_environment
+from foicrawl.crawl import start_crawl
 from foicrawl.db.models import CrawlRun
 from foicrawl.db.session import session_factory
 from foicrawl.locks import CouncilBusy, release, take_council_lock
@@ -110,27 +109,23 @@ def run_council(slug: str, mode: str | None = None) -> JobResult:
     entry: Council = council_entry(slug)
     options = scheduler_options()
     mode = mode or choose_mode(slug, entry.full_every_days)
-    run_id = uuid.uuid4().hex
     origin = entry.base_url or entry.origin
-    command = crawl_command(slug, entry.base_url, mode, run_id, {k: str(v) for k, v in entry.settings.items()})
     log_path = config.archive_dir() / "logs" / f"{slug}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{mode}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
+    settings = {k: str(v) for k, v in entry.settings.items()}
+    process, run_id = start_crawl(slug, entry.base_url, mode, settings, log_path, own_session=True)
     logger.info("Crawling %s (%s, run %s); log %s", slug, mode, run_id, log_path)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, env=crawl_environment(), stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)  # fmt: skip
+    with _running_lock:
+        _running[slug] = process
+    try:
+        returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
+    except subprocess.TimeoutExpired:
+        logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
+        process.kill()
+        returncode = process.wait()
+    finally:
         with _running_lock:
-            _running[slug] = process
-        try:
-            returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
-        except subprocess.TimeoutExpired:
-            logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
-            process.kill()
-            returncode = process.wait()
-        finally:
-            with _running_lock:
-                _running.pop(slug, None)
+            _running.pop(slug, None)
     if returncode == ALREADY_RUNNING:
         logger.warning("%s is already being crawled: this run is skipped", slug)
         return JobResult(slug, None, mode, "skipped", returncode, skipped="already running")
