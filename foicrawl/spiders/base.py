@@ -97,7 +97,28 @@ class CouncilSpider(scrapy.Spider):
     def is_held(self, url: str) -> bool:
         return site_key(url) in self.held
 
-    # Requests for releases
+    # The crawl
+    async def start(self):
+        self.load_held()
+        for request in self.listing_requests():
+            yield request
+        if self.incremental:
+            for request in self.recheck_requests():
+                yield request
+
+    def listing_requests(self):
+        """The first listing pages to read; each spider says where its council lists releases."""
+        raise NotImplementedError
+
+    def releases_listed(self, listing):
+        """Requests for the releases a listing names. An incremental crawl leaves out those it
+        holds: the rechecks look at the recent ones."""
+        for entry in listing.entries:
+            if self.incremental and self.is_held(entry.url):
+                continue
+            if request := self.release_request(entry.url):
+                yield request
+
     def release_request(self, url: str, **kwargs) -> scrapy.Request | None:
         """A request for a release page, or None when this crawl has asked for it already."""
         key = site_key(url)
@@ -169,8 +190,10 @@ class CouncilSpider(scrapy.Spider):
 
     def listing_from(self, response, parse: Callable):
         try:
-            return parse(self.page_text(response), response.url)
+            listing = parse(self.page_text(response), response.url)
         except Exception as error:  # noqa: BLE001
             logger.warning("Skipped listing %s: cannot parse it (%s: %s)", response.url, type(error).__name__, error)
             self.crawler.stats.inc_value("foicrawl/listing_errors")
             return None
+        self.crawler.stats.inc_value("foicrawl/listing_pages")
+        return listing

@@ -31,12 +31,8 @@ class DisclosureLogSpider(CouncilSpider):
         self.seen: set[str] = set()
         self.totals: dict[int, list[int]] = {}  # the total each page of each walk announced
 
-    async def start(self):
-        self.load_held()
+    def listing_requests(self):
         yield self.listing_request(self.first_page(), page=1, walk=1)
-        if self.incremental:
-            for request in self.recheck_requests():
-                yield request
 
     def first_page(self) -> str:
         return self.url(self.listing_path.format(page=1))
@@ -49,13 +45,8 @@ class DisclosureLogSpider(CouncilSpider):
         listing = self.listing_from(response, disclosurelog.parse_listing)
         if listing is None:
             return
-        self.crawler.stats.inc_value("foicrawl/listing_pages")
-        for entry in listing.entries:
-            self.seen.add(entry.url)
-            if self.incremental and self.is_held(entry.url):
-                continue  # held: the rechecks look at the recent ones
-            if request := self.release_request(entry.url):
-                yield request
+        self.seen.update(entry.url for entry in listing.entries)
+        yield from self.releases_listed(listing)
         if self.incremental:
             # Newest first: a page naming a held release is where the new ones end.
             if listing.next_url and listing.entries and not any(self.is_held(e.url) for e in listing.entries):

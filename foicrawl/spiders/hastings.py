@@ -22,15 +22,11 @@ class HastingsSpider(CouncilSpider):
     name = "hastings"
     first_year = 2016
 
-    async def start(self):
-        self.load_held()
+    def listing_requests(self):
         years = [date.today().year] if self.incremental else range(date.today().year, self.first_year - 1, -1)
         for year in years:
             yield self.year_request(year)
-        if self.incremental:
-            for request in self.recheck_requests():
-                yield request
-        else:
+        if not self.incremental:
             yield scrapy.Request(self.url(f"{hastings.LOG_PATH}category/"), callback=self.parse_categories,
                                  priority=LISTING_PRIORITY)  # fmt: skip
 
@@ -49,13 +45,7 @@ class HastingsSpider(CouncilSpider):
         listing = self.listing_from(response, hastings.parse_listing)
         if listing is None:
             return
-        self.crawler.stats.inc_value("foicrawl/listing_pages")
-        reached_held = False
-        for entry in listing.entries:
-            if self.incremental and self.is_held(entry.url):
-                reached_held = True
-                continue
-            if request := self.release_request(entry.url):
-                yield request
+        yield from self.releases_listed(listing)
+        reached_held = any(self.is_held(entry.url) for entry in listing.entries)
         if self.incremental and not reached_held and year and year > self.first_year:
             yield self.year_request(year - 1)
