@@ -61,7 +61,6 @@ def compare_fields(release: Release, version: ReleaseVersion, record: ArchivedRe
     except Exception as error:  # noqa: BLE001 - a page we cannot read is a finding, not a crash
         return [f"archived page cannot be parsed: {type(error).__name__}: {error}"]
     stored = export_row(release, version)
-    stored["dates_as_shown"] = version.dates_as_shown
     return [
         f"{name} differs: catalogue {_short(stored.get(name))}, archive {_short(archived.get(name))}"
         for name in COMPARED_FIELDS

@@ -11,12 +11,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.db.models import Release, ReleaseVersion
+from foicrawl.urls import origin_of
 
 # What a reader of the release sees; a change in any of these makes a new version. The URL is left
 # out: the same release moved to a new address (or read from a mirror) is not a new text.
@@ -31,11 +31,6 @@ EXPORT_FIELDS = (
 )  # fmt: skip
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def _site_relative(value, origin: str):
     """Links on the release's own site, written without the origin, so that the same release read
     from a mirror, a replica or a council's new hostname is not taken for a changed text."""
@@ -48,7 +43,7 @@ def _site_relative(value, origin: str):
 
 
 def content_hash(record: dict) -> str:
-    origin = _origin(record.get("url") or "")
+    origin = origin_of(record.get("url") or "")
     content = {name: _site_relative(record.get(name), origin) for name in CONTENT_FIELDS}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 

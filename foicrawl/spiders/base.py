@@ -27,6 +27,7 @@ from foicrawl.locks import CouncilBusy, take_council_lock
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
 from foicrawl.runs import settle_abandoned
+from foicrawl.urls import origin_of, site_key
 from foicrawl.warc.capture import CAPTURE_META
 
 MODES = ("full", "incremental")
@@ -40,13 +41,7 @@ def normalise_origin(base_url: str) -> str:
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
         raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8801, not {base_url!r}")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def site_key(url: str) -> str:
-    """A URL without its origin: the same page on the live site, a mirror or the replica."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return origin_of(base_url.strip())
 
 
 class CouncilSpider(scrapy.Spider):

@@ -1,0 +1,18 @@
+"""A URL's origin and its path on the site: the same page is the same page on the live site, a
+mirror or the replica."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]`"""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def site_key(url: str) -> str:
+    """A URL without its origin: path and query."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
