@@ -108,11 +108,12 @@ def test_a_file_left_open_by_a_dead_crawl_is_recovered_without_its_cut_off_recor
 
     writer = RotatingWarcWriter(tmp_path / "warc", "foicrawl-t", {"software": "t", "foicrawl-run-id": "dead"})
     captures = [exchange(writer, f"http://x/{n}") for n in range(3)]
-    assert recover_open_files(tmp_path / "warc", tmp_path / "index", "foicrawl-t-", run_id="alive") == []
     open_file = tmp_path / "warc" / (captures[0].warc_file + OPEN_SUFFIX)
     whole = open_file.stat().st_size
     open_file.write_bytes(open_file.read_bytes() + gzip.compress(b"WARC/1.1\r\nWARC-Type: response")[:40])  # died mid-record
-    [recovered] = recover_open_files(tmp_path / "warc", tmp_path / "index", "foicrawl-t-", run_id="dead")
+    assert recover_open_files(tmp_path / "warc", tmp_path / "index", "foicrawl-other-") == {}
+    [(recovered, run_id)] = recover_open_files(tmp_path / "warc", tmp_path / "index", "foicrawl-t-").items()
+    assert run_id == "dead", "the file says which run wrote it, so its run can be told"
     assert recovered.name == captures[0].warc_file and recovered.stat().st_size == whole
     with open(recovered, "rb") as stream:
         assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo"] + ["response", "request"] * 3
