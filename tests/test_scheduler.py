@@ -102,7 +102,10 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
                               stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())  # fmt: skip
     try:
         victim = wait_for(lambda: crawl_pids("hastings"), 60)[0]
-        time.sleep(2)
+        # Kill it mid-crawl: once it has begun writing its WARC file (on a busy machine, start-up
+        # alone can take seconds).
+        wait_for(lambda: list((archive / "warc").glob("foicrawl-hastings-*.open")), 60)
+        time.sleep(1)
         os.kill(victim, signal.SIGKILL)
         failed = wait_for(lambda: [r for r in runs("hastings") if r.status == "failed"], 30)[0]
         assert failed.finish_reason == "killed by signal 9"
