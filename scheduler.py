@@ -2,7 +2,7 @@
 
 import sys
 
-from foicrawl.scheduler import main
+from foicrawl.nightly.scheduler import main
 
 if __name__ == "__main__":
     sys.exit(main())

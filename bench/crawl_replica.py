@@ -14,9 +14,10 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from foicrawl.cli import human_bytes, print_table, start_replicas
-from foicrawl.db.session import session_factory
-from foicrawl.runs import find_run
+from foicrawl.catalogue.session import session_factory
+from foicrawl.cli.replica import start_replicas
+from foicrawl.crawling.runs import find_run
+from foicrawl.tables import human_bytes, print_table
 
 
 def run_row(process, seconds: float, served: int) -> list:
@@ -39,7 +40,7 @@ def main() -> None:
     os.environ["FOICRAWL_ARCHIVE_DIR"] = str(scratch)
     os.environ.pop("FOICRAWL_DATABASE_URL", None)
 
-    from foicrawl.crawl import UNTHROTTLED, run_crawl
+    from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 
     rows = []
     with ExitStack() as stack:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from foicrawl.cli import human_bytes, print_table, start_replicas
-from foicrawl.crawl import UNTHROTTLED, run_crawl
-from foicrawl.db.session import session_factory
-from foicrawl.runs import find_run
+from foicrawl.catalogue.session import session_factory
+from foicrawl.cli.replica import start_replicas
+from foicrawl.crawling.process import UNTHROTTLED, run_crawl
+from foicrawl.crawling.runs import find_run
+from foicrawl.tables import human_bytes, print_table
 
 
 def record_types(archive: Path, files: list[str]) -> dict[str, int]:

@@ -30,7 +30,7 @@ DOWNLOAD_VERIFY_CERTIFICATES = False
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 
-# Retries on 429 and 5xx, with exponential backoff (foicrawl.middleware.BackoffRetryMiddleware).
+# Retries on 429 and 5xx, with exponential backoff (foicrawl.crawling.middleware.BackoffRetryMiddleware).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -41,16 +41,16 @@ FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "foicrawl.middleware.BackoffRetryMiddleware": 550,
+    "foicrawl.crawling.middleware.BackoffRetryMiddleware": 550,
     # Closest to the network, so they see every failure before anything retries it.
-    "foicrawl.middleware.UnreachableSiteGuard": 980,
+    "foicrawl.crawling.middleware.UnreachableSiteGuard": 980,
     "foicrawl.warc.capture.DownloadErrorCapture": 990,
 }
 
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,
-    "foicrawl.runs.RunRecorder": 200,
+    "foicrawl.crawling.runs.RunRecorder": 200,
 }
 
 ITEM_PIPELINES = {
@@ -72,5 +72,5 @@ REMOTE_CONTROL_ENABLED = False
 TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS = []
 
 LOG_LEVEL = "INFO"
-LOG_FORMATTER = "foicrawl.logformatter.FoicrawlLogFormatter"
+LOG_FORMATTER = "foicrawl.crawling.logformatter.FoicrawlLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from foicrawl.crawl import UNTHROTTLED, run_crawl
+from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.replica.dataset import generate
 from foicrawl.replica.server import build_site, serving
 

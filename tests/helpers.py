@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
-from foicrawl.db.catalogue import export_rows
-from foicrawl.db.models import CrawlRun
-from foicrawl.db.session import session_factory
+from foicrawl.catalogue.models import CrawlRun
+from foicrawl.catalogue.releases import export_rows
+from foicrawl.catalogue.session import session_factory
 
 
 def catalogue(council: str | None = None, all_versions: bool = False) -> list[dict]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from foicrawl.db.catalogue import mark_seen, mark_withdrawn, record_release
-from foicrawl.db.session import session_factory
+from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
+from foicrawl.catalogue.session import session_factory
 from foicrawl.items import ReleaseGone, ReleaseNotModified
 
 logger = logging.getLogger(__name__)

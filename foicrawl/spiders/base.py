@@ -19,14 +19,14 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from foicrawl.catalogue.releases import HeldRelease, held_releases
+from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import council
-from foicrawl.db.catalogue import HeldRelease, held_releases
-from foicrawl.db.session import session_factory
+from foicrawl.crawling.locks import CouncilBusy, take_council_lock
+from foicrawl.crawling.runs import settle_abandoned
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
-from foicrawl.locks import CouncilBusy, take_council_lock
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
-from foicrawl.runs import settle_abandoned
 from foicrawl.urls import origin_of, site_key
 from foicrawl.warc.capture import CAPTURE_META
 

@@ -1,0 +1,7 @@
+"""`python -m foicrawl.cli`: the same as the `foicrawl` command."""
+
+import sys
+
+from foicrawl.cli import main
+
+sys.exit(main())

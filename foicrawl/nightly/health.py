@@ -1,0 +1,64 @@
+"""Whether each council's spider still works, judged from its recent runs.
+
+A council is failing when its last finished run failed or ended with errors, returned no releases
+where the council has many, or dropped a much larger share of pages than it used to. Runs
+interrupted by a stop (SIGTERM, Ctrl-C) are not held against the council.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from foicrawl.catalogue.models import CrawlRun
+from foicrawl.catalogue.releases import counts
+from foicrawl.crawling.runs import ERRORS, FAILED, INTERRUPTED, RUNNING
+
+MANY = 10  # a council holding at least this many releases should show some on every run
+DROP_RATE_FLOOR = 0.2  # a drop rate below this is never alarming
+DROP_RATE_JUMP = 3.0  # ... nor one under this multiple of the usual rate
+HISTORY = 5
+
+
+@dataclass
+class Health:
+    council: str
+    state: str  # "ok", "failing", "never run"
+    reason: str
+    last_run: CrawlRun | None = None
+
+
+def drop_rate(run: CrawlRun) -> float:
+    handled = run.releases_seen + run.items_dropped
+    return run.items_dropped / handled if handled else 0.0
+
+
+def judge(council: str, runs: list[CrawlRun], held: int) -> Health:
+    """`runs`: the council's runs, newest first."""
+    finished = [r for r in runs if r.status not in (RUNNING, INTERRUPTED)]
+    if not finished:
+        return Health(council, "never run", "no finished run yet")
+    last, earlier = finished[0], finished[1 : 1 + HISTORY]
+    if last.status == FAILED:
+        return Health(council, "failing", f"last run failed ({last.finish_reason or 'no reason recorded'})", last)
+    if last.status == ERRORS:
+        return Health(council, "failing", f"last run ended with {last.errors} error(s)", last)
+    if last.releases_seen == 0 and held >= MANY:
+        return Health(council, "failing", f"last run returned no releases; {held} are held", last)
+    rate = drop_rate(last)
+    usual = sum(drop_rate(r) for r in earlier) / len(earlier) if earlier else 0.0
+    if rate >= DROP_RATE_FLOOR and rate > DROP_RATE_JUMP * usual:
+        return Health(council, "failing",
+                      f"drop rate jumped to {rate:.0%} ({last.items_dropped} pages dropped; usually {usual:.0%})", last)  # fmt: skip
+    return Health(council, "ok", f"last run {last.mode} {last.status}: {last.releases_seen} releases seen", last)
+
+
+def council_health(session: Session, councils: list[str]) -> list[Health]:
+    verdicts = []
+    for council in councils:
+        runs = list(session.scalars(select(CrawlRun).where(CrawlRun.council == council)
+                                    .order_by(CrawlRun.started_at.desc()).limit(50)))  # fmt: skip
+        verdicts.append(judge(council, runs, counts(session, council)["releases"]))
+    return verdicts

@@ -1,0 +1,55 @@
+"""The one way back from the archive: a record read at its place and checked, the page it holds,
+and the release the crawl read from it (same parser and normalisation), so that `verify`, `replay`
+and `reindex` see exactly what the crawl stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from foicrawl.councils import council as council_entry
+from foicrawl.items import ReleaseItem
+from foicrawl.parsers import PLATFORMS
+from foicrawl.parsers.html_text import decode_html
+from foicrawl.pipelines.normalise import normalise
+from foicrawl.warc.reader import ArchivedRecord, RecordError, read_record
+
+__all__ = ["RecordError", "read_capture", "records_in", "page_text", "release_from_record", "is_release_record"]
+
+
+def read_capture(warc_dir: Path, warc_file: str, offset: int) -> ArchivedRecord:
+    """The record a catalogue entry points at, read and checked. Raises RecordError."""
+    return read_record(Path(warc_dir) / warc_file, offset)
+
+
+def records_in(path: Path) -> Iterator[ArchivedRecord]:
+    """Every record of a WARC file, in written order, each read and checked at its offset."""
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        offsets = [iterator.get_record_offset() for _ in iterator]
+    for offset in offsets:
+        yield read_record(path, offset)
+
+
+def platform_of(council: str):
+    return PLATFORMS[council_entry(council).platform]
+
+
+def is_release_record(council: str, record: ArchivedRecord) -> bool:
+    return (record.record_type in ("response", "revisit") and record.status == 200
+            and platform_of(council).is_release_url(record.target_uri))  # fmt: skip
+
+
+def page_text(record: ArchivedRecord) -> str:
+    """The page as the crawl decoded it: content-encoding undone, then the charset Scrapy uses."""
+    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    return decode_html(record.decoded_payload(), content_type)
+
+
+def release_from_record(council: str, record: ArchivedRecord) -> ReleaseItem:
+    """Parse and normalise the release page held by a response record."""
+    item = platform_of(council).parse_release(page_text(record), record.target_uri, council)
+    normalise(item)
+    return item

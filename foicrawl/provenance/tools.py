@@ -1,0 +1,27 @@
+"""The archive tools that live in their own environment (.venv-pywb): pywb and py-wacz."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+TOOLS_ENV = "FOICRAWL_TOOLS_VENV"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ToolMissing(RuntimeError):
+    pass
+
+
+def tool(name: str) -> str:
+    """Path of `wayback`, `wacz`, ...: from $FOICRAWL_TOOLS_VENV, ./.venv-pywb, or the PATH."""
+    candidates = [Path(os.environ[TOOLS_ENV]) / "bin" / name] if os.environ.get(TOOLS_ENV) else []
+    candidates.append(PROJECT_ROOT / ".venv-pywb" / "bin" / name)
+    for candidate in candidates:
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    raise ToolMissing(f"{name} is not installed: run ./setup.sh (it installs pywb and wacz into .venv-pywb)")

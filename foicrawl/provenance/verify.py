@@ -1,0 +1,99 @@
+"""`foicrawl verify`: every catalogue version checked against the WARC record it points at.
+
+For each version: the record is read at its file and offset; its id, block digest and payload digest
+are checked against the bytes and against the catalogue; the page is parsed again with the same
+parser, and every stored field compared with what it gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.releases import export_row
+from foicrawl.provenance.extract import RecordError, read_capture, release_from_record
+from foicrawl.warc.reader import ArchivedRecord
+
+COMPARED_FIELDS = ("case_ref", "title", "requested_on", "responded_on", "published_on", "request_text",
+                   "response_text", "response_links", "documents", "dates_as_shown", "url")  # fmt: skip
+OK, MISMATCH, MISSING = "ok", "mismatch", "missing"
+
+
+@dataclass
+class Finding:
+    council: str
+    case_ref: str
+    version: int
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_record(version: ReleaseVersion, record: ArchivedRecord) -> list[str]:
+    """What does not hold between a catalogue version and its record."""
+    reasons = list(record.problems)
+    if record.record_id != version.warc_record_id:
+        reasons.append(f"record id is {record.record_id}, catalogue says {version.warc_record_id}")
+    if record.record_type != "response":
+        reasons.append(f"record is a {record.record_type}, not a response")
+        return reasons
+    header_digest = record.warc_headers.get_header("WARC-Payload-Digest")
+    if version.payload_digest and header_digest != version.payload_digest:
+        reasons.append(f"payload digest is {header_digest}, catalogue says {version.payload_digest}")
+    block_digest = record.warc_headers.get_header("WARC-Block-Digest")
+    if version.block_digest and block_digest != version.block_digest:
+        reasons.append(f"block digest is {block_digest}, catalogue says {version.block_digest}")
+    return reasons
+
+
+def compare_fields(release: Release, version: ReleaseVersion, record: ArchivedRecord) -> list[str]:
+    try:
+        archived = release_from_record(release.council, record).to_dict()
+    except Exception as error:  # noqa: BLE001 - a page we cannot read is a finding, not a crash
+        return [f"archived page cannot be parsed: {type(error).__name__}: {error}"]
+    stored = export_row(release, version)
+    return [
+        f"{name} differs: catalogue {_short(stored.get(name))}, archive {_short(archived.get(name))}"
+        for name in COMPARED_FIELDS
+        if (stored.get(name) or None) != (archived.get(name) or None)
+    ]
+
+
+def verify_version(release: Release, version: ReleaseVersion, warc_dir: Path) -> Finding:
+    finding = Finding(release.council, release.case_ref, version.version, OK)
+    if not version.warc_file or version.warc_offset is None:
+        finding.status, finding.reasons = MISSING, ["no capture recorded"]
+        return finding
+    path = warc_dir / version.warc_file
+    if not path.exists():
+        finding.status, finding.reasons = MISSING, [f"WARC file missing: {version.warc_file}"]
+        return finding
+    try:
+        record = read_capture(warc_dir, version.warc_file, version.warc_offset)
+    except RecordError as error:
+        finding.status, finding.reasons = MISMATCH, [str(error)]
+        return finding
+    finding.reasons = check_record(version, record)
+    if record.record_type == "response":
+        finding.reasons += compare_fields(release, version, record)
+    if finding.reasons:
+        finding.status = MISMATCH
+    return finding
+
+
+def verify_catalogue(session: Session, warc_dir: Path, council: str | None = None) -> Iterator[Finding]:
+    query = (select(ReleaseVersion).join(Release).options(joinedload(ReleaseVersion.release))
+             .order_by(Release.council, Release.case_ref, ReleaseVersion.version))  # fmt: skip
+    if council:
+        query = query.where(Release.council == council)
+    for version in session.scalars(query):
+        yield verify_version(version.release, version, warc_dir)
