@@ -11,6 +11,7 @@ import pytest
 
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.replica.dataset import generate
+from foicrawl.replica.proxy import MisbehavingProxy
 from foicrawl.replica.server import build_site, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,6 +46,17 @@ def replica():
         def start(council: str, size: int = 60, seed: int = 1, today: date | None = None, **options):
             site = build_site(council, generate(council, size=size, seed=seed, today=today), **options)
             return stack.enter_context(serving(site))
+
+        yield start
+
+
+@pytest.fixture
+def proxy():
+    """Put a misbehaving proxy in front of a site: proxy(upstream_origin) -> the running proxy."""
+    with ExitStack() as stack:
+
+        def start(upstream: str) -> MisbehavingProxy:
+            return stack.enter_context(MisbehavingProxy(upstream))
 
         yield start
 
