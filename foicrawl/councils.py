@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
 
@@ -28,6 +29,14 @@ class Council:
     full_every_days: int = 7  # a full sweep when the last one is older than this; incremental otherwise
     base_url: str | None = None  # crawl this origin instead of the live one
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
+    hosts: list[str] = field(default_factory=list)  # where its releases and listings live (default: the origin's host)
+
+    def own_hosts(self, crawl_origin: str | None = None) -> set[str]:
+        """The hosts whose pages are this council's releases and listings. A crawl of a stand-in (a
+        mirror or the replica, through `base_url`) trusts the stand-in alone, port and all."""
+        if crawl_origin and crawl_origin.rstrip("/") != self.origin.rstrip("/"):
+            return {urlsplit(crawl_origin).netloc.lower()}
+        return {host.lower() for host in self.hosts} or {urlsplit(self.origin).hostname}
 
 
 @dataclass(frozen=True)

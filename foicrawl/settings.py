@@ -42,6 +42,11 @@ FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "foicrawl.crawling.middleware.BackoffRetryMiddleware": 550,
+    # Council pages are redirected only within the council's own hosts, and never lost as duplicates.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "foicrawl.crawling.redirects.CouncilMetaRefreshMiddleware": 580,
+    "foicrawl.crawling.redirects.CouncilRedirectMiddleware": 600,
     # Closest to the network, so they see every failure before anything retries it.
     "foicrawl.crawling.middleware.UnreachableSiteGuard": 980,
     "foicrawl.warc.capture.DownloadErrorCapture": 990,

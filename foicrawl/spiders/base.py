@@ -23,6 +23,7 @@ from foicrawl.catalogue.releases import HeldRelease, held_releases
 from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import council
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
+from foicrawl.crawling.redirects import PAGE_KIND
 from foicrawl.crawling.runs import settle_abandoned
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.parsers import PLATFORMS
@@ -33,6 +34,7 @@ from foicrawl.warc.capture import CAPTURE_META
 MODES = ("full", "incremental")
 ALREADY_RUNNING = 75  # the exit code of a crawl that did not start because one is running (EX_TEMPFAIL)
 GONE = (404, 410)
+LISTING_PRIORITY = 10  # listing pages before releases: the sooner a walk ends, the less the listing shifts under it
 logger = logging.getLogger(__name__)
 
 
@@ -52,6 +54,7 @@ class CouncilSpider(scrapy.Spider):
         self.council = council(self.name)
         self.parser: ModuleType = PLATFORMS[self.council.platform]
         self.origin = normalise_origin(base_url or self.council.base_url or self.council.origin)
+        self.own_hosts = self.council.own_hosts(self.origin)  # releases and listings come only from these
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
@@ -105,6 +108,12 @@ class CouncilSpider(scrapy.Spider):
         """The first listing pages to read; each spider says where its council lists releases."""
         raise NotImplementedError
 
+    def listing_page_request(self, url: str, callback: Callable, **kwargs) -> scrapy.Request:
+        """A request for a listing page (marked as a council page: see crawling.redirects)."""
+        meta = {PAGE_KIND: "listing", **kwargs.pop("meta", {})}
+        kwargs.setdefault("priority", LISTING_PRIORITY)
+        return scrapy.Request(url, callback=callback, meta=meta, **kwargs)
+
     def releases_listed(self, listing):
         """Requests for the releases a listing names. An incremental crawl leaves out those it
         holds: the rechecks look at the recent ones."""
@@ -120,7 +129,7 @@ class CouncilSpider(scrapy.Spider):
         if key in self.requested:
             return None
         self.requested.add(key)
-        meta = {"handle_httpstatus_list": [304, *GONE], **kwargs.pop("meta", {})}
+        meta = {PAGE_KIND: "release", "handle_httpstatus_list": [304, *GONE], **kwargs.pop("meta", {})}
         return scrapy.Request(self.url(key), callback=self.parse_release, meta=meta, **kwargs)
 
     def recheck_requests(self):

@@ -19,7 +19,6 @@ from foicrawl.parsers import disclosurelog
 from foicrawl.spiders.base import CouncilSpider
 
 logger = logging.getLogger(__name__)
-LISTING_PRIORITY = 10  # listing pages before releases: the sooner the walk ends, the less it shifts
 
 
 class DisclosureLogSpider(CouncilSpider):
@@ -38,8 +37,8 @@ class DisclosureLogSpider(CouncilSpider):
         return self.url(self.listing_path.format(page=1))
 
     def listing_request(self, url: str, page: int, walk: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": page, "walk": walk},
-                              priority=LISTING_PRIORITY, dont_filter=walk > 1)  # fmt: skip
+        return self.listing_page_request(url, self.parse_listing, cb_kwargs={"page": page, "walk": walk},
+                                         dont_filter=walk > 1)  # fmt: skip
 
     def parse_listing(self, response, page: int, walk: int):
         listing = self.listing_from(response, disclosurelog.parse_listing)

@@ -15,8 +15,6 @@ from foicrawl.parsers import hastings
 from foicrawl.parsers.html_text import main_content, parse_html
 from foicrawl.spiders.base import CouncilSpider
 
-LISTING_PRIORITY = 10
-
 
 class HastingsSpider(CouncilSpider):
     name = "hastings"
@@ -27,19 +25,18 @@ class HastingsSpider(CouncilSpider):
         for year in years:
             yield self.year_request(year)
         if not self.incremental:
-            yield scrapy.Request(self.url(f"{hastings.LOG_PATH}category/"), callback=self.parse_categories,
-                                 priority=LISTING_PRIORITY)  # fmt: skip
+            yield self.listing_page_request(self.url(f"{hastings.LOG_PATH}category/"), self.parse_categories)
 
     def year_request(self, year: int) -> scrapy.Request:
-        return scrapy.Request(self.url(f"{hastings.LOG_PATH}date/?year={year}"), callback=self.parse_listing,
-                              cb_kwargs={"year": year}, priority=LISTING_PRIORITY)  # fmt: skip
+        return self.listing_page_request(self.url(f"{hastings.LOG_PATH}date/?year={year}"), self.parse_listing,
+                                         cb_kwargs={"year": year})  # fmt: skip
 
     def parse_categories(self, response):
         """The category index: each category's listing names releases the year pages also name."""
         root = main_content(parse_html(self.page_text(response)))
         for href in root.xpath(".//a/@href"):
             if "category=" in href:
-                yield response.follow(href, callback=self.parse_listing, priority=LISTING_PRIORITY)
+                yield self.listing_page_request(response.urljoin(href), self.parse_listing)
 
     def parse_listing(self, response, year: int | None = None):
         listing = self.listing_from(response, hastings.parse_listing)
