@@ -58,6 +58,11 @@ EXTENSIONS = {
     "foicrawl.crawling.runs.RunRecorder": 200,
 }
 
+SPIDER_MIDDLEWARES = {
+    # After Scrapy's HttpErrorMiddleware (50): a page filtered out there goes to its errback instead.
+    "foicrawl.crawling.ledger.PageLedgerMiddleware": 60,
+}
+
 ITEM_PIPELINES = {
     "foicrawl.pipelines.normalise.NormalisePipeline": 100,
     "foicrawl.pipelines.validate.ValidatePipeline": 200,

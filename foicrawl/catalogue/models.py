@@ -108,3 +108,5 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warc_files: Mapped[list] = mapped_column(JSON, default=list)
     warc_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the listing was not read completely (a run with any is "incomplete", never "ok").
+    listing_problems: Mapped[list | None] = mapped_column(JSON, default=list)

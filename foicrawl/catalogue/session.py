@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.catalogue.models import Base
+from foicrawl.catalogue.schema import add_missing_columns
 from foicrawl.config import database_url
 
 
@@ -31,6 +32,7 @@ def _create_tables(engine: Engine) -> None:
     for attempt in range(3):
         try:
             Base.metadata.create_all(engine)
+            add_missing_columns(engine)
             return
         except OperationalError:
             if attempt == 2:

@@ -34,7 +34,20 @@ class CouncilPageRedirects:
                            "not followed", request.url, reason, redirected.url)  # fmt: skip
             stats.inc_value("foicrawl/redirects/offsite")
             raise IgnoreRequest(f"off-site redirect to {redirected.url}")
-        return super()._redirect(redirected, request, reason)
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if chain.count(redirected.url) >= LOOP_LIMIT:
+            logger.warning("Redirect loop: %s redirects back to itself (%s); given up after %d redirects",
+                           redirected.url, " -> ".join(chain[-4:]), len(chain))  # fmt: skip
+            stats.inc_value("foicrawl/redirects/loops")
+            raise IgnoreRequest("redirect loop")
+        try:
+            followed = super()._redirect(redirected, request, reason)
+        except IgnoreRequest:
+            logger.warning("Too many redirects: %s (first asked as %s); given up", request.url, chain[0])
+            stats.inc_value("foicrawl/redirects/too_many")
+            raise
+        followed.dont_filter = True  # a redirect to a URL already asked for must not be dropped as a duplicate
+        return followed
 
 
 class CouncilRedirectMiddleware(CouncilPageRedirects, RedirectMiddleware):

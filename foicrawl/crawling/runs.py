@@ -17,14 +17,17 @@ logger = logging.getLogger(__name__)
 
 
 OK, ERRORS, FAILED, INTERRUPTED, RUNNING = "ok", "finished_with_errors", "failed", "interrupted", "running"
+INCOMPLETE = "incomplete"  # finished, but the listing was not read completely: releases may be missing
 
 
-def run_status(reason: str, errors: int) -> str:
+def run_status(reason: str, errors: int, listing_problems: list[str] | None = None) -> str:
     if reason == "shutdown":  # stopped by a signal (the scheduler stopping, Ctrl-C): not the site's fault
         return INTERRUPTED
     if reason != "finished":
         return FAILED
-    return ERRORS if errors else OK
+    if errors:
+        return ERRORS
+    return INCOMPLETE if listing_problems else OK
 
 
 def find_run(session, run_id: str) -> CrawlRun | None:
@@ -70,7 +73,9 @@ class RunRecorder:
             run = session.query(CrawlRun).filter_by(run_id=spider.run_id).one()
             run.finished_at = datetime.now(UTC)
             run.finish_reason = reason
-            run.status = run_status(reason, errors)
+            problems = spider.listing_problems() if hasattr(spider, "listing_problems") else []
+            run.listing_problems = problems
+            run.status = run_status(reason, errors, problems)
             run.requests = get("downloader/request_count")
             run.releases_new = get("foicrawl/releases/new")
             run.releases_changed = get("foicrawl/releases/changed")
@@ -82,6 +87,8 @@ class RunRecorder:
             writer = getattr(spider, "warc_writer", None)
             run.warc_files = list(writer.files_written) if writer else []
             run.warc_bytes = get("foicrawl/warc/bytes")
+        for problem in problems:
+            logger.warning("The listing was not read completely: %s", problem)
         logger.info("Run %s of %s: %s (%d new, %d changed, %d unchanged, %d dropped, %d requests)",
                     spider.run_id, spider.name, run.status, run.releases_new, run.releases_changed,
                     run.releases_unchanged, run.items_dropped, run.requests)  # fmt: skip

@@ -17,11 +17,13 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from foicrawl.catalogue.releases import HeldRelease, held_releases
 from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import council
+from foicrawl.crawling.ledger import LEDGER_META, PageLedger, describe
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
 from foicrawl.crawling.redirects import PAGE_KIND
 from foicrawl.crawling.runs import settle_abandoned
@@ -46,6 +48,14 @@ def normalise_origin(base_url: str) -> str:
     return origin_of(base_url.strip())
 
 
+def failure_reason(error: BaseException) -> str:
+    if isinstance(error, HttpError):
+        return f"HTTP {error.response.status}"
+    if isinstance(error, IgnoreRequest):
+        return str(error) or "ignored"
+    return f"{type(error).__name__}: {error}".rstrip(": ")
+
+
 class CouncilSpider(scrapy.Spider):
     """Base of every council spider; subclasses set `name` (the register's slug)."""
 
@@ -63,6 +73,7 @@ class CouncilSpider(scrapy.Spider):
         self.held: dict[str, HeldRelease] = {}
         self.requested: set[str] = set()
         self.swept = False
+        self.ledger = PageLedger()  # what became of every listing and release page asked for
 
     def hold_council_lock(self) -> None:
         """One crawl of a council at a time. Holding the lock, whatever a dead crawl of this council
@@ -78,6 +89,7 @@ class CouncilSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         spider.recheck_count = crawler.settings.getint("FOICRAWL_RECHECK_COUNT")
         return spider
 
@@ -108,11 +120,43 @@ class CouncilSpider(scrapy.Spider):
         """The first listing pages to read; each spider says where its council lists releases."""
         raise NotImplementedError
 
-    def listing_page_request(self, url: str, callback: Callable, **kwargs) -> scrapy.Request:
-        """A request for a listing page (marked as a council page: see crawling.redirects)."""
-        meta = {PAGE_KIND: "listing", **kwargs.pop("meta", {})}
+    def listing_page_request(self, url: str, callback: Callable, group: object = None, **kwargs) -> scrapy.Request:
+        """A request for a listing page (`group`: the walk it belongs to, for spiders that walk again)."""
         kwargs.setdefault("priority", LISTING_PRIORITY)
-        return scrapy.Request(url, callback=callback, meta=meta, **kwargs)
+        return self.page_request("listing", url, callback, group, **kwargs)
+
+    def page_request(self, kind: str, url: str, callback: Callable, group: object = None, **kwargs) -> scrapy.Request:
+        """A council page: written in the ledger, marked for the redirect rules, failures to `page_failed`."""
+        meta = {PAGE_KIND: kind, LEDGER_META: self.ledger.issue(kind, url, group), **kwargs.pop("meta", {})}
+        return scrapy.Request(url, callback=callback, errback=self.page_failed, meta=meta, **kwargs)
+
+    def page_failed(self, failure):
+        """A council page that could not be read (retries exhausted, an error status, a redirect off
+        the council's hosts or round in a loop): logged and noted; the crawl goes on."""
+        request = failure.request
+        reason = failure_reason(failure.value)
+        page = self.ledger.failed(request.meta.get(LEDGER_META), reason)
+        kind = page.kind if page else request.meta.get(PAGE_KIND, "page")
+        logger.warning("Could not read %s page %s: %s", kind, request.url, reason)
+        self.crawler.stats.inc_value(f"foicrawl/failed_pages/{kind}")
+        if kind == "listing":
+            yield from self.listing_failed(request, reason) or ()
+
+    def request_dropped(self, request) -> None:
+        """Scrapy's duplicate filter dropped a request: a page already asked for (redirects of council
+        pages are never dropped: see crawling.redirects)."""
+        if request.meta.get(PAGE_KIND):
+            logger.debug("Not asking twice for %s", request.url)
+            self.ledger.forget(request.meta.get(LEDGER_META))
+
+    def listing_failed(self, request, reason: str):
+        """A listing page could not be read; a spider may walk its listing again. Yields requests."""
+        return ()
+
+    def listing_problems(self) -> list[str]:
+        """Why the listing was not read completely (empty when it was): every listing page asked for
+        and not read."""
+        return [describe(page) for page in self.ledger.unread("listing")]
 
     def releases_listed(self, listing):
         """Requests for the releases a listing names. An incremental crawl leaves out those it
@@ -129,8 +173,8 @@ class CouncilSpider(scrapy.Spider):
         if key in self.requested:
             return None
         self.requested.add(key)
-        meta = {PAGE_KIND: "release", "handle_httpstatus_list": [304, *GONE], **kwargs.pop("meta", {})}
-        return scrapy.Request(self.url(key), callback=self.parse_release, meta=meta, **kwargs)
+        meta = {"handle_httpstatus_list": [304, *GONE], **kwargs.pop("meta", {})}
+        return self.page_request("release", self.url(key), self.parse_release, meta=meta, **kwargs)
 
     def recheck_requests(self):
         """The most recent held releases, asked again with If-None-Match / If-Modified-Since."""

@@ -15,6 +15,7 @@ import logging
 
 import scrapy
 
+from foicrawl.crawling.ledger import describe
 from foicrawl.parsers import disclosurelog
 from foicrawl.spiders.base import CouncilSpider
 
@@ -37,7 +38,7 @@ class DisclosureLogSpider(CouncilSpider):
         return self.url(self.listing_path.format(page=1))
 
     def listing_request(self, url: str, page: int, walk: int) -> scrapy.Request:
-        return self.listing_page_request(url, self.parse_listing, cb_kwargs={"page": page, "walk": walk},
+        return self.listing_page_request(url, self.parse_listing, group=walk, cb_kwargs={"page": page, "walk": walk},
                                          dont_filter=walk > 1)  # fmt: skip
 
     def parse_listing(self, response, page: int, walk: int):
@@ -58,6 +59,11 @@ class DisclosureLogSpider(CouncilSpider):
         elif self.listing_shifted(walk) and walk < self.max_walks:
             self.crawler.stats.inc_value("foicrawl/listing_rewalks")
             yield self.listing_request(self.first_page(), 1, walk + 1)
+
+    def listing_problems(self) -> list[str]:
+        """Only the last walk counts: an earlier one that lost a page was walked again."""
+        last = max((p.group for p in self.ledger.pages.values() if p.kind == "listing"), default=None)
+        return [describe(page) for page in self.ledger.unread("listing", last, any_group=False)]
 
     def listing_shifted(self, walk: int) -> bool:
         """Whether releases came or went during this walk (so pages moved under it), or the walk

@@ -8,7 +8,7 @@ import re
 from foicrawl.councils import Council
 from foicrawl.urls import on_hosts
 
-from helpers import catalogue, warc_records
+from helpers import catalogue, runs, warc_records
 
 
 def test_the_council_hosts_come_from_the_register_or_the_stand_in():
@@ -48,3 +48,36 @@ def test_an_offsite_redirect_is_archived_logged_and_never_catalogued(replica, pr
     redirects = [r for r in warc_records(archive) if r["type"] == "response" and r["status"] == 302]
     assert {r["uri"]: r["http_headers"].get_header("Location") for r in redirects if r["uri"].endswith(path)} == {
         front.base_url + path: forger.base_url + path}  # fmt: skip
+
+
+def test_a_cookie_wall_redirecting_to_the_same_url_loses_nothing(replica, proxy, crawl, archive):
+    server = replica("herefordshire", size=45)
+    front = proxy(server.base_url)
+    front.add("cookie-redirect", match=r"^/(?!robots\.txt)")  # every page, until the request carries the cookie
+    crawl("herefordshire", front.base_url)
+    assert {r["case_ref"] for r in catalogue("herefordshire")} == server.site.dataset.expected_refs()
+    run = runs("herefordshire")[-1]
+    assert (run.status, run.releases_new) == ("ok", 45)
+    assert front.faulted["cookie-redirect"] >= 1
+    first_page = [r for r in warc_records(archive) if r["type"] == "response" and "page=1&" in r["uri"]]
+    assert [r["status"] for r in first_page] == [302, 200], "the redirect and the page it led to are both evidence"
+
+
+def test_a_redirect_loop_is_a_warning_and_bounded_and_a_lost_listing_is_not_ok(replica, proxy, crawl, archive):
+    server = replica("herefordshire", size=30)
+    front = proxy(server.base_url)
+    looping = server.site.dataset.listed()[3]
+    front.add("redirect-loop", match=re.escape(f"/disclosures/{looping.uid}") + "$")
+    _, log = crawl("herefordshire", front.base_url)
+    assert f"WARNING: Redirect loop: {front.base_url}/disclosures/{looping.uid} redirects back to itself" in log
+    assert front.faulted["redirect-loop"] == 3
+    assert looping.case_ref not in {r["case_ref"] for r in catalogue("herefordshire")}
+    assert len(catalogue("herefordshire")) == 29
+
+    front.clear()
+    front.add("redirect-loop", match=r"page=1&")  # now the listing itself is lost
+    _, log = crawl("herefordshire", front.base_url, mode="incremental")
+    run = runs("herefordshire")[-1]
+    assert run.status == "incomplete", "a run that never read its listing is not ok"
+    assert run.listing_problems == [f"listing page {front.base_url}/disclosures?page=1&sortType=PUBLISHED_DATE_DESCENDING "
+                                    "was not read (redirect loop)"]  # fmt: skip
