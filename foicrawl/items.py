@@ -31,6 +31,9 @@ class ListingPage:
     entries: list[ListingEntry]
     next_url: str | None = None
     total: int | None = None  # the count the page announces ("3,046 disclosures"), if any
+    # Whether the page has the listing's own structure, even when it lists nothing (an error page
+    # served with 200 has not).
+    recognised: bool = True
 
 
 @dataclass

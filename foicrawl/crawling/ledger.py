@@ -22,7 +22,7 @@ class Page:
     url: str
     group: object = None  # what the spider groups pages by (a listing walk)
     state: str = OPEN
-    reason: str | None = None
+    reason: str | None = None  # why it failed, or what is wrong with what it showed
 
 
 class PageLedger:
@@ -44,20 +44,28 @@ class PageLedger:
             page.state, page.reason = FAILED, reason
         return page
 
+    def note(self, token: int | None, problem: str) -> None:
+        """A page that was read but cannot be trusted to list what it should (it lists nothing)."""
+        if token in self.pages:
+            self.pages[token].reason = problem
+
     def forget(self, token: int | None) -> None:
         """A request dropped as a duplicate: the same page is asked for under another token."""
         self.pages.pop(token, None)
 
-    def unread(self, kind: str, group: object = None, any_group: bool = True) -> list[Page]:
-        """Pages of `kind` that failed or were never answered (of one `group` unless `any_group`)."""
+    def problems(self, kind: str, group: object = None, any_group: bool = True) -> list[Page]:
+        """Pages of `kind` that failed, were never answered, or were read with a problem noted (of
+        one `group` unless `any_group`)."""
         return [p for p in self.pages.values()
-                if p.kind == kind and p.state != READ and (any_group or p.group == group)]  # fmt: skip
+                if p.kind == kind and (p.state != READ or p.reason) and (any_group or p.group == group)]  # fmt: skip
 
     def count(self, kind: str) -> int:
         return sum(1 for p in self.pages.values() if p.kind == kind)
 
 
 def describe(page: Page) -> str:
+    if page.state == READ:
+        return f"{page.kind} page {page.url} {page.reason}"
     return f"{page.kind} page {page.url} was not read ({page.reason or 'never answered: dropped on the way'})"
 
 

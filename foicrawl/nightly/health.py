@@ -1,8 +1,9 @@
 """Whether each council's spider still works, judged from its recent runs.
 
-A council is failing when its last finished run failed or ended with errors, returned no releases
-where the council has many, or dropped a much larger share of pages than it used to. Runs
-interrupted by a stop (SIGTERM, Ctrl-C) are not held against the council.
+A council is failing when its last finished run failed, ended with errors, did not read its whole
+listing (incomplete), returned no releases where the council has many, or dropped a much larger
+share of pages than it used to. Runs interrupted by a stop (SIGTERM, Ctrl-C) are not held against
+the council.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.releases import counts
-from foicrawl.crawling.runs import ERRORS, FAILED, INTERRUPTED, RUNNING
+from foicrawl.crawling.runs import ERRORS, FAILED, INCOMPLETE, INTERRUPTED, RUNNING
 
 MANY = 10  # a council holding at least this many releases should show some on every run
 DROP_RATE_FLOOR = 0.2  # a drop rate below this is never alarming
@@ -45,6 +46,10 @@ def judge(council: str, runs: list[CrawlRun], held: int) -> Health:
         return Health(council, "failing", f"last run failed ({last.finish_reason or 'no reason recorded'})", last)
     if last.status == ERRORS:
         return Health(council, "failing", f"last run ended with {last.errors} error(s)", last)
+    if last.status == INCOMPLETE:
+        problems = last.listing_problems or ["the listing was not read completely"]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return Health(council, "failing", f"last run incomplete: {problems[0]}{more}", last)
     if last.releases_seen == 0 and held >= MANY:
         return Health(council, "failing", f"last run returned no releases; {held} are held", last)
     rate = drop_rate(last)

@@ -156,7 +156,7 @@ class CouncilSpider(scrapy.Spider):
     def listing_problems(self) -> list[str]:
         """Why the listing was not read completely (empty when it was): every listing page asked for
         and not read."""
-        return [describe(page) for page in self.ledger.unread("listing")]
+        return [describe(page) for page in self.ledger.problems("listing")]
 
     def releases_listed(self, listing):
         """Requests for the releases a listing names. An incremental crawl leaves out those it
@@ -237,11 +237,21 @@ class CouncilSpider(scrapy.Spider):
         return item
 
     def listing_from(self, response, parse: Callable):
+        """Parse a listing page. A page that cannot be parsed, or lists nothing where releases are
+        expected (an error page served with 200), is noted as a problem of the listing."""
         try:
             listing = parse(self.page_text(response), response.url)
         except Exception as error:  # noqa: BLE001
             logger.warning("Skipped listing %s: cannot parse it (%s: %s)", response.url, type(error).__name__, error)
             self.crawler.stats.inc_value("foicrawl/listing_errors")
+            self.ledger.note(response.meta.get(LEDGER_META), f"could not be parsed ({type(error).__name__}: {error})")
             return None
         self.crawler.stats.inc_value("foicrawl/listing_pages")
+        if not listing.entries and not self.listing_may_be_empty(listing, response):
+            logger.warning("Listing page %s lists no releases: an error page served as a page?", response.url)
+            self.ledger.note(response.meta.get(LEDGER_META), "lists no releases (an error page?)")
         return listing
+
+    def listing_may_be_empty(self, listing, response) -> bool:
+        """Whether this listing page may rightly list nothing: when it says so itself."""
+        return listing.recognised and listing.total == 0

@@ -44,26 +44,50 @@ class DisclosureLogSpider(CouncilSpider):
     def parse_listing(self, response, page: int, walk: int):
         listing = self.listing_from(response, disclosurelog.parse_listing)
         if listing is None:
+            yield from self.walk_ended(walk)
             return
         self.seen.update(entry.url for entry in listing.entries)
+        if listing.total is not None:
+            self.totals.setdefault(walk, []).append(listing.total)
         yield from self.releases_listed(listing)
         if self.incremental:
             # Newest first: a page naming a held release is where the new ones end.
             if listing.next_url and listing.entries and not any(self.is_held(e.url) for e in listing.entries):
                 yield self.listing_request(listing.next_url, page + 1, walk)
             return
-        if listing.total is not None:
-            self.totals.setdefault(walk, []).append(listing.total)
         if listing.next_url and listing.entries:
             yield self.listing_request(listing.next_url, page + 1, walk)
-        elif self.listing_shifted(walk) and walk < self.max_walks:
+        else:
+            yield from self.walk_ended(walk)
+
+    def walk_ended(self, walk: int):
+        """A full walk ended, at its last page or at a page it could not read: walk again while
+        pages were lost or moved under it, up to `max_walks` times."""
+        if self.incremental or walk >= self.max_walks:
+            return
+        lost = self.ledger.problems("listing", walk, any_group=False)
+        if lost:
+            logger.info("Walk %d of the listing lost %d page(s): walking it again", walk, len(lost))
+        if lost or self.listing_shifted(walk):
             self.crawler.stats.inc_value("foicrawl/listing_rewalks")
             yield self.listing_request(self.first_page(), 1, walk + 1)
 
+    def listing_failed(self, request, reason: str):
+        return self.walk_ended(request.cb_kwargs["walk"])
+
     def listing_problems(self) -> list[str]:
-        """Only the last walk counts: an earlier one that lost a page was walked again."""
-        last = max((p.group for p in self.ledger.pages.values() if p.kind == "listing"), default=None)
-        return [describe(page) for page in self.ledger.unread("listing", last, any_group=False)]
+        """The last walk's: an earlier one that lost a page was walked again. After a full walk, a
+        listing that named fewer releases than it announces was not read completely either."""
+        walks = [p.group for p in self.ledger.pages.values() if p.kind == "listing"]
+        if not walks:
+            return []
+        last = max(walks)
+        problems = [describe(page) for page in self.ledger.problems("listing", last, any_group=False)]
+        announced = next((t[-1] for w, t in sorted(self.totals.items(), reverse=True) if t), None)
+        if not self.incremental and announced is not None and len(self.seen) < announced:
+            problems.append(f"the listing announces {announced} releases; {len(self.seen)} were listed after "
+                            f"{last} walk{'s' if last > 1 else ''}")  # fmt: skip
+        return problems
 
     def listing_shifted(self, walk: int) -> bool:
         """Whether releases came or went during this walk (so pages moved under it), or the walk

@@ -38,6 +38,10 @@ class HastingsSpider(CouncilSpider):
             if "category=" in href:
                 yield self.listing_page_request(response.urljoin(href), self.parse_listing)
 
+    def listing_may_be_empty(self, listing, response) -> bool:
+        """This year's page lists nothing in early January; a year listing is still recognisable."""
+        return listing.recognised and response.cb_kwargs.get("year") == date.today().year
+
     def parse_listing(self, response, year: int | None = None):
         listing = self.listing_from(response, hastings.parse_listing)
         if listing is None:

@@ -23,6 +23,7 @@ def run(n: int, status: str = "ok", seen: int = 10, dropped: int = 0, errors: in
         ([run(2), run(1)], 100, "ok", "last run incremental ok: 10 releases seen"),
         ([run(2, "failed", reason="killed by signal 9"), run(1)], 100, "failing", "last run failed (killed by signal 9)"),
         ([run(2, "finished_with_errors", errors=3), run(1)], 100, "failing", "last run ended with 3 error(s)"),
+        ([run(2, "incomplete"), run(1)], 100, "failing", "last run incomplete: the listing was not read completely"),
         ([run(2, seen=0), run(1)], 100, "failing", "last run returned no releases; 100 are held"),
         ([run(2, seen=0)], 3, "ok", "last run incremental ok: 0 releases seen"),
         ([run(3, seen=5, dropped=5), run(2, seen=10, dropped=0), run(1)], 100, "failing",

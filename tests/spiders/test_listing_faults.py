@@ -1,0 +1,50 @@
+"""Listings that fail in ways a parser cannot see, tried through the misbehaving proxy: a run that
+did not read its whole listing is "incomplete" (and health says so), never "ok"."""
+
+from __future__ import annotations
+
+from foicrawl.cli import main
+from foicrawl.replica import pages_hastings
+
+from helpers import catalogue, runs
+
+PAGE_2 = "/disclosures?page=2&sortType=PUBLISHED_DATE_DESCENDING"
+
+
+def test_a_listing_page_that_answers_200_with_an_error_page_makes_the_run_incomplete(replica, proxy, crawl, capsys):
+    server = replica("herefordshire", size=60)
+    front = proxy(server.base_url)
+    front.add("error-page", match=r"page=2&")  # every time: the walks cannot get past it
+    _, log = crawl("herefordshire", front.base_url)
+    run = runs("herefordshire")[-1]
+    assert len(catalogue("herefordshire")) == 20
+    assert run.status == "incomplete"
+    assert run.listing_problems == [
+        f"listing page {front.base_url}{PAGE_2} lists no releases (an error page?)",
+        "the listing announces 60 releases; 20 were listed after 3 walks",
+    ]
+    assert f"WARNING: The listing was not read completely: listing page {front.base_url}{PAGE_2} lists no releases" in log
+    assert main(["health"]) == 1
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("herefordshire"))
+    assert " ".join(line.split()) == (f"herefordshire FAILING last run incomplete: listing page {front.base_url}{PAGE_2} "
+                                      "lists no releases (an error page?) (and 1 more)")  # fmt: skip
+
+
+def test_an_error_page_served_once_is_walked_again_and_the_run_is_complete(replica, proxy, crawl):
+    server = replica("herefordshire", size=60)
+    front = proxy(server.base_url)
+    front.add("error-page", match=r"page=2&", times=1)
+    crawl("herefordshire", front.base_url)
+    run = runs("herefordshire")[-1]
+    assert (run.status, run.listing_problems, run.releases_new) == ("ok", [], 60)
+
+
+def test_a_hastings_year_page_that_is_an_error_page_makes_the_run_incomplete(replica, proxy, crawl):
+    server = replica("hastings", size=40)
+    front = proxy(server.base_url)
+    front.add("error-page", match=r"year=2020$")
+    crawl("hastings", front.base_url)
+    run = runs("hastings")[-1]
+    assert run.status == "incomplete"
+    assert run.listing_problems == [
+        f"listing page {front.base_url}{pages_hastings.LOG}date/?year=2020 lists no releases (an error page?)"]
