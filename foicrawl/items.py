@@ -82,3 +82,12 @@ class ReleaseGone:
     url: str
     status: int
     fetched_at: str | None = None
+
+
+@dataclass
+class ReleaseConflict:
+    """A release page showing a case reference another page holds: kept beside that release (its
+    evidence is in the WARC), never stored over it."""
+
+    release: ReleaseItem
+    catalogued_url: str  # the page the reference's release is read from

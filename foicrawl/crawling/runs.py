@@ -84,6 +84,7 @@ class RunRecorder:
             run.releases_seen = run.releases_new + run.releases_changed + run.releases_unchanged
             run.items_dropped = get("item_dropped_count") - get("foicrawl/duplicates") + get("foicrawl/dropped/unparseable")
             run.errors = errors
+            run.ref_conflicts = get("foicrawl/reference_conflicts")
             writer = getattr(spider, "warc_writer", None)
             run.warc_files = list(writer.files_written) if writer else []
             run.warc_bytes = get("foicrawl/warc/bytes")

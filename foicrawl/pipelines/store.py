@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from foicrawl.catalogue.conflicts import record_conflict
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
 from foicrawl.catalogue.session import session_factory
-from foicrawl.items import ReleaseGone, ReleaseNotModified
+from foicrawl.items import ReleaseConflict, ReleaseGone, ReleaseNotModified
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ class StorePipeline:
     def process_item(self, item):
         if isinstance(item, ReleaseGone):
             return self.withdrawn(item)
+        if isinstance(item, ReleaseConflict):
+            with self.sessions.begin() as session:
+                record_conflict(session, item.release.to_dict(), item.catalogued_url,
+                                _moment((item.release.capture or {}).get("fetched_at")), self.crawler.spider.run_id)  # fmt: skip
+            return item
         if isinstance(item, ReleaseNotModified):
             with self.sessions.begin() as session:
                 if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at)):

@@ -27,6 +27,7 @@ FAULTS = {
     "flaky": "the first request for a few pages answers 503 with Retry-After",
     "missing-ref": "one extra release page shows no case reference",
     "bad-date": "one release shows a date that is not a date",
+    "duplicate-ref": "one extra release page shows another release's case reference",
 }
 ROBOTS = "User-agent: *\nDisallow: /__replica__/\nDisallow: /search\n"
 CONTROL = "/__replica__/"
@@ -67,6 +68,9 @@ class ReplicaSite:
             self._add_fault_release(case_ref=None)
         if "bad-date" in self.faults:
             self._add_fault_release(shown_dates={self.date_field: "31 Febtember 2023"})
+        if "duplicate-ref" in self.faults:  # a council reusing a reference, or mistyping one
+            listed = self.dataset.listed()
+            self._add_fault_release(case_ref=listed[len(listed) // 2].case_ref)
 
     date_field = "published"
 
