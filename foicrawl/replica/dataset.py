@@ -142,9 +142,11 @@ class Dataset:
     def publish(self, count: int = 1, on: date | None = None) -> list[ReplicaRelease]:
         """New releases, dated `on` (default today), which go to the top of the listing."""
         with self.lock:
-            new = [self._generate_one(on or self.today) for _ in range(count)]
-            for release in new:
+            new = []
+            for _ in range(count):  # one at a time, so each reference is unique among the new ones too
+                release = self._generate_one(on or self.today)
                 self._by_uid[release.uid] = release
+                new.append(release)
             return new
 
     def edit(self, case_ref: str, note: str | None = None) -> ReplicaRelease:

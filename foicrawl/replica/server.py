@@ -16,6 +16,7 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
@@ -106,8 +107,9 @@ class ReplicaSite:
     def control(self, action: str, query: dict[str, str]) -> Reply:
         """Change the data while it is served: publish, edit, withdraw, theme; state reports."""
         data = self.dataset
-        if action == "publish":
-            changed = [r.case_ref for r in data.publish(int(query.get("count", "1")))]
+        if action == "publish":  # `on=YYYY-MM-DD`: dated like older releases (among them, or backdated)
+            on = date.fromisoformat(query["on"]) if "on" in query else None
+            changed = [r.case_ref for r in data.publish(int(query.get("count", "1")), on=on)]
         elif action == "edit":
             changed = [data.edit(query["ref"]).case_ref]
         elif action == "withdraw":

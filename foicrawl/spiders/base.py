@@ -2,8 +2,9 @@
 
 Two modes. `full` (the default) fetches everything its listings name, then asks again for every held
 release they no longer name: a 404 or 410 marks it withdrawn, with the answer kept in the WARC.
-`incremental` walks the listing only until it reaches releases already held, fetches the new ones,
-and rechecks the most recent held releases with conditional requests.
+`incremental` reads the listing until it reaches a page of releases already held (each platform's
+spider says exactly where it stops), fetches the new ones, and rechecks the most recent held releases
+with conditional requests.
 """
 
 from __future__ import annotations
@@ -105,7 +106,9 @@ class CouncilSpider(scrapy.Spider):
             self.held = {site_key(h.url): h for h in held_releases(session, self.name)}
 
     def is_held(self, url: str) -> bool:
-        return site_key(url) in self.held
+        """Whether the catalogue holds this release, live: a withdrawn one listed again is read again."""
+        held = self.held.get(site_key(url))
+        return held is not None and not held.withdrawn
 
     # The crawl
     async def start(self):

@@ -5,8 +5,10 @@ listing is walked page by page, newest first, by its own "Next" links until it e
 are published during a crawl, so identity is the release URL, never its page; when the listing's
 announced total changes during a walk (a release withdrawn mid-crawl pulls the rest up a place and
 one can slip past), or exceeds what the walk saw,
-the walk is repeated, up to `max_walks` times. An incremental crawl stops at the first page that
-names a release already held.
+the walk is repeated, up to `max_walks` times. An incremental crawl reads on while a page names a
+release it does not hold, or while the listing's announced total says more are new than it found
+(a release published with an earlier date sits deep in the listing); it stops at a page of held
+releases only.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class DisclosureLogSpider(CouncilSpider):
         super().__init__(*args, **kwargs)
         self.seen: set[str] = set()
         self.totals: dict[int, list[int]] = {}  # the total each page of each walk announced
+        self.new_listed = 0  # releases an incremental walk found that the catalogue does not hold
 
     def listing_requests(self):
         yield self.listing_request(self.first_page(), page=1, walk=1)
@@ -51,14 +54,30 @@ class DisclosureLogSpider(CouncilSpider):
             self.totals.setdefault(walk, []).append(listing.total)
         yield from self.releases_listed(listing)
         if self.incremental:
-            # Newest first: a page naming a held release is where the new ones end.
-            if listing.next_url and listing.entries and not any(self.is_held(e.url) for e in listing.entries):
+            if listing.next_url and listing.entries and self.more_may_be_new(listing):
                 yield self.listing_request(listing.next_url, page + 1, walk)
             return
         if listing.next_url and listing.entries:
             yield self.listing_request(listing.next_url, page + 1, walk)
         else:
             yield from self.walk_ended(walk)
+
+    def more_may_be_new(self, listing) -> bool:
+        """Whether an incremental walk reads the next page: while this one names a release not
+        held (new ones share dates with held ones, and interleave with them), or while the announced
+        total says more are new than found so far (a backdated release)."""
+        new_here = sum(1 for entry in listing.entries if not self.is_held(entry.url))
+        self.new_listed += new_here
+        if new_here:
+            return True
+        if listing.total is None:
+            return False
+        expected = listing.total - sum(1 for h in self.held.values() if not h.withdrawn)
+        if self.new_listed < expected:
+            logger.info("The listing announces %d releases, %d more than held, and %d new were found so far: "
+                        "reading on", listing.total, expected, self.new_listed)  # fmt: skip
+            return True
+        return False
 
     def walk_ended(self, walk: int):
         """A full walk ended, at its last page or at a page it could not read: walk again while

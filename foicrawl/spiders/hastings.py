@@ -2,7 +2,8 @@
 
 A full crawl reads every year listing from 2016 to this year, and the category listings: a release
 listed in both is one release, fetched once at its canonical date/?id= URL. An incremental crawl
-reads this year's listing, and earlier years only until one names a release already held.
+reads every year listing too (they are few, and a release can be published with an earlier date)
+and fetches only the releases it does not hold.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ class HastingsSpider(CouncilSpider):
     first_year = 2016
 
     def listing_requests(self):
-        years = [date.today().year] if self.incremental else range(date.today().year, self.first_year - 1, -1)
-        for year in years:
+        for year in range(date.today().year, self.first_year - 1, -1):
             yield self.year_request(year)
         if not self.incremental:
             yield self.listing_page_request(self.url(f"{hastings.LOG_PATH}category/"), self.parse_categories)
@@ -44,9 +44,5 @@ class HastingsSpider(CouncilSpider):
 
     def parse_listing(self, response, year: int | None = None):
         listing = self.listing_from(response, hastings.parse_listing)
-        if listing is None:
-            return
-        yield from self.releases_listed(listing)
-        reached_held = any(self.is_held(entry.url) for entry in listing.entries)
-        if self.incremental and not reached_held and year and year > self.first_year:
-            yield self.year_request(year - 1)
+        if listing is not None:
+            yield from self.releases_listed(listing)

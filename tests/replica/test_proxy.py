@@ -64,3 +64,15 @@ def test_an_unknown_fault_is_refused(replica, proxy):
     front = proxy(replica("herefordshire", size=3).base_url)
     with pytest.raises(ValueError, match="unknown fault 'slow'; known: redirect-offsite"):
         front.add("slow")
+
+
+def test_the_replica_publishes_releases_dated_among_older_ones(replica):
+    import json
+
+    server = replica("herefordshire", size=30)
+    older = server.site.dataset.listed()[25]
+    status, _, body = get(server.base_url, f"/__replica__/publish?count=2&on={older.listed_on.isoformat()}")
+    new = json.loads(body)["changed"]
+    assert status == 200 and len(new) == 2
+    listed = [r.case_ref for r in server.site.dataset.listed()]
+    assert all(listed.index(ref) >= 20 for ref in new), "backdated: past the first page of the listing"
