@@ -36,6 +36,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 FOICRAWL_RETRY_BACKOFF_BASE = 2.0
 FOICRAWL_RETRY_BACKOFF_MAX = 60.0
+# A page that fails all its retries is a WARNING: the run counts it and the next run asks again.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # Requests in a row that get no answer at all before the crawl stops as "site_unreachable".
 FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 
@@ -75,6 +77,12 @@ FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024
 
 # An incremental crawl asks again for this many of the most recent releases it holds.
 FOICRAWL_RECHECK_COUNT = 10
+
+# A run that would mark more than max(MIN, SHARE x held releases) withdrawn withdraws none and fails
+# ("mass withdrawal suspected"): a site that answers 404 to everything is not a council withdrawing
+# its log. Let a real one through with `-s FOICRAWL_MASS_WITHDRAWAL_SHARE=1` once checked by hand.
+FOICRAWL_MASS_WITHDRAWAL_SHARE = 0.05
+FOICRAWL_MASS_WITHDRAWAL_MIN = 5
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -20,10 +20,11 @@ OK, ERRORS, FAILED, INTERRUPTED, RUNNING = "ok", "finished_with_errors", "failed
 INCOMPLETE = "incomplete"  # finished, but the listing was not read completely: releases may be missing
 
 
-def run_status(reason: str, errors: int, listing_problems: list[str] | None = None) -> str:
+def run_status(reason: str, errors: int, listing_problems: list[str] | None = None, verdict: str | None = None) -> str:
+    """`verdict`: why the crawl's own checks failed a run that finished (a mass withdrawal)."""
     if reason == "shutdown":  # stopped by a signal (the scheduler stopping, Ctrl-C): not the site's fault
         return INTERRUPTED
-    if reason != "finished":
+    if reason != "finished" or verdict:
         return FAILED
     if errors:
         return ERRORS
@@ -72,10 +73,11 @@ class RunRecorder:
         with self.sessions.begin() as session:
             run = session.query(CrawlRun).filter_by(run_id=spider.run_id).one()
             run.finished_at = datetime.now(UTC)
-            run.finish_reason = reason
+            verdict = stats.get("foicrawl/verdict")
+            run.finish_reason = verdict if reason == "finished" and verdict else reason
             problems = spider.listing_problems() if hasattr(spider, "listing_problems") else []
             run.listing_problems = problems
-            run.status = run_status(reason, errors, problems)
+            run.status = run_status(reason, errors, problems, verdict)
             run.requests = get("downloader/request_count")
             run.releases_new = get("foicrawl/releases/new")
             run.releases_changed = get("foicrawl/releases/changed")

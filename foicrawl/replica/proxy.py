@@ -30,6 +30,7 @@ FAULTS = {
     "redirect-loop": "302 to the same URL, for ever",
     "error-page": "200 with an error page instead of the content",
     "server-error": "500, every time (so every retry fails too)",
+    "not-found": "404, as if the page were gone",
     "drop": "the connection closes without an answer",
 }
 COOKIE = "replica_consent=yes"
@@ -137,6 +138,8 @@ def _misbehave(fault: Fault, target: str, host: str) -> tuple[int, list[tuple[st
         return 302, [("Location", same_url)], b""
     if fault.kind == "error-page":
         return 200, [("Content-Type", "text/html; charset=utf-8")], ERROR_PAGE
+    if fault.kind == "not-found":
+        return 404, [("Content-Type", "text/html; charset=utf-8")], b"<!DOCTYPE html><h1>Page not found</h1>"
     return 500, [("Content-Type", "text/plain")], b"Internal Server Error"
 
 

@@ -1,10 +1,10 @@
 """What every council spider shares: where to crawl, in which mode, and how a page becomes an item.
 
-Two modes. `full` (the default) fetches everything its listings name, then asks again for every held
-release they no longer name: a 404 or 410 marks it withdrawn, with the answer kept in the WARC.
-`incremental` reads the listing until it reaches a page of releases already held (each platform's
-spider says exactly where it stops), fetches the new ones, and rechecks the most recent held releases
-with conditional requests.
+Two modes. `full` (the default) fetches everything its listings name, then, when the whole listing was
+read, asks again for every held release it no longer names: a 404 or 410 marks it withdrawn, with the
+answer kept in the WARC (the store refuses a mass withdrawal). `incremental` reads the listing until
+it reaches a page of releases already held (each platform's spider says exactly where it stops),
+fetches the new ones, and rechecks the most recent held releases with conditional requests.
 """
 
 from __future__ import annotations
@@ -192,12 +192,17 @@ class CouncilSpider(scrapy.Spider):
                 yield request
 
     def spider_idle(self) -> None:
-        """At the end of a full sweep: held releases no listing named are asked for directly."""
+        """At the end of a full sweep: held releases no listing named are asked for directly, once
+        the whole listing was read."""
         if self.incremental or self.swept:
             return
         self.swept = True
         unlisted = [h for key, h in self.held.items() if key not in self.requested and not h.withdrawn]
         if not unlisted:
+            return
+        if self.listing_problems():  # what it did not name may be on the pages it could not read
+            logger.warning("The listing was not read completely: not asking for the %d held releases no listing "
+                           "named, so none is withdrawn this run", len(unlisted))  # fmt: skip
             return
         logger.info("%d held releases were not listed: asking for each directly", len(unlisted))
         for held in unlisted:

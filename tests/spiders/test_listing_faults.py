@@ -48,3 +48,39 @@ def test_a_hastings_year_page_that_is_an_error_page_makes_the_run_incomplete(rep
     assert run.status == "incomplete"
     assert run.listing_problems == [
         f"listing page {front.base_url}{pages_hastings.LOG}date/?year=2020 lists no releases (an error page?)"]
+
+
+def test_a_full_run_whose_listing_fails_asks_for_no_held_release_and_withdraws_nothing(replica, proxy, crawl, archive):
+    server = replica("herefordshire", size=60)
+    front = proxy(server.base_url)
+    crawl("herefordshire", front.base_url)
+    # A bad day: the listing fails and every other page says "not found".
+    front.add("server-error", match=r"^/disclosures\?")
+    front.add("not-found", match=r"^/disclosures/")
+    _, log = crawl("herefordshire", front.base_url)
+    run = runs("herefordshire")[-1]
+    assert (run.status, run.releases_withdrawn) == ("incomplete", 0)
+    assert not any(r["withdrawn"] for r in catalogue("herefordshire"))
+    assert front.faulted["not-found"] == 0, "no held release was asked for directly"
+    assert ("WARNING: The listing was not read completely: not asking for the 60 held releases no listing named, "
+            "so none is withdrawn this run") in log  # fmt: skip
+
+
+def test_a_mass_withdrawal_is_refused_and_fails_the_run(replica, crawl, archive, capsys):
+    server = replica("herefordshire", size=60)
+    crawl("herefordshire", server.base_url)
+    for release in server.site.dataset.listed()[10:30]:  # a third of the log gone at once
+        server.site.dataset.withdraw(release.case_ref)
+    _, log = crawl("herefordshire", server.base_url)
+    run = runs("herefordshire")[-1]
+    assert (run.status, run.finish_reason, run.releases_withdrawn) == ("failed", "mass withdrawal suspected", 0)
+    assert not any(r["withdrawn"] for r in catalogue("herefordshire"))
+    assert ("WARNING: Mass withdrawal suspected: 20 of 60 held releases answered 404/410, more than the 5 allowed "
+            "(FOICRAWL_MASS_WITHDRAWAL_SHARE 0.05, FOICRAWL_MASS_WITHDRAWAL_MIN 5); none withdrawn") in log  # fmt: skip
+    assert main(["health"]) == 1
+    assert "last run failed (mass withdrawal suspected)" in capsys.readouterr().out
+
+    # A person who has checked the site lets it through.
+    crawl("herefordshire", server.base_url, FOICRAWL_MASS_WITHDRAWAL_SHARE="1")
+    assert (runs("herefordshire")[-1].status, runs("herefordshire")[-1].releases_withdrawn) == ("ok", 20)
+    assert sum(r["withdrawn"] for r in catalogue("herefordshire")) == 20
