@@ -78,6 +78,13 @@ FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024
 # An incremental crawl asks again for this many of the most recent releases it holds.
 FOICRAWL_RECHECK_COUNT = 10
 
+# A run in which a few council pages could not be read (all retries failed, an error status, an
+# off-site redirect) is "ok_with_errors": the pages are named in the run record and the next run asks
+# for them again. More than max(MIN, SHARE x pages asked) means the crawl did not really see the site
+# (overloaded, blocking us, moved): the run fails, health goes red, and the next run is a full sweep.
+FOICRAWL_FAILED_PAGES_SHARE = 0.02
+FOICRAWL_FAILED_PAGES_MIN = 3
+
 # A run that would mark more than max(MIN, SHARE x held releases) withdrawn withdraws none and fails
 # ("mass withdrawal suspected"): a site that answers 404 to everything is not a council withdrawing
 # its log. Let a real one through with `-s FOICRAWL_MASS_WITHDRAWAL_SHARE=1` once checked by hand.

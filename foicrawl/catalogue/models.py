@@ -111,6 +111,8 @@ class CrawlRun(Base):
     # Why the listing was not read completely (a run with any is "incomplete", never "ok").
     listing_problems: Mapped[list | None] = mapped_column(JSON, default=list)
     ref_conflicts: Mapped[int | None] = mapped_column(Integer, default=0)  # pages showing a reference another page holds
+    failed_pages: Mapped[int | None] = mapped_column(Integer, default=0)  # council pages not read (retries exhausted, ...)
+    failed_urls: Mapped[list | None] = mapped_column(JSON)  # release pages not read, [{url, reason}]: the next run asks again
 
 
 class ReferenceConflict(Base):

@@ -59,8 +59,12 @@ class PageLedger:
         return [p for p in self.pages.values()
                 if p.kind == kind and (p.state != READ or p.reason) and (any_group or p.group == group)]  # fmt: skip
 
-    def count(self, kind: str) -> int:
-        return sum(1 for p in self.pages.values() if p.kind == kind)
+    def count(self, kind: str | None = None) -> int:
+        return sum(1 for p in self.pages.values() if kind is None or p.kind == kind)
+
+    def not_read(self) -> list[Page]:
+        """Pages that failed or were never answered (not those read with a problem noted)."""
+        return [p for p in self.pages.values() if p.state != READ]
 
 
 def describe(page: Page) -> str:

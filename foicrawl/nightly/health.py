@@ -57,7 +57,9 @@ def judge(council: str, runs: list[CrawlRun], held: int) -> Health:
     if rate >= DROP_RATE_FLOOR and rate > DROP_RATE_JUMP * usual:
         return Health(council, "failing",
                       f"drop rate jumped to {rate:.0%} ({last.items_dropped} pages dropped; usually {usual:.0%})", last)  # fmt: skip
-    return Health(council, "ok", f"last run {last.mode} {last.status}: {last.releases_seen} releases seen", last)
+    failed = last.failed_pages or 0
+    note = f"; {failed} page{'s' if failed != 1 else ''} failed (asked for again next run)" if failed else ""
+    return Health(council, "ok", f"last run {last.mode} {last.status}: {last.releases_seen} releases seen{note}", last)
 
 
 def council_health(session: Session, councils: list[str]) -> list[Health]:

@@ -32,6 +32,7 @@ from foicrawl import config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.session import engine_for, session_factory
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, register, scheduler_options
+from foicrawl.crawling.runs import GOOD
 from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
 from foicrawl.tables import print_table
 
@@ -91,7 +92,7 @@ def run_once(slugs: list[str], parallel: int) -> int:
     for result in results:
         detail = result.skipped or f"{result.mode}, run {result.run_id}"
         print(f"{result.council}: {result.status} ({detail})")
-    return 0 if all(r.status == "ok" for r in results) else 1
+    return 0 if all(r.status in GOOD for r in results) else 1
 
 
 def run_forever(councils: dict[str, Council], options) -> int:

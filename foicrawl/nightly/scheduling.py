@@ -28,7 +28,7 @@ from foicrawl.councils import Council, scheduler_options
 from foicrawl.councils import council as council_entry
 from foicrawl.crawling.locks import CouncilBusy, release, take_council_lock
 from foicrawl.crawling.process import start_crawl
-from foicrawl.crawling.runs import FAILED, OK, find_run, settle_abandoned
+from foicrawl.crawling.runs import FAILED, GOOD, OK, find_run, settle_abandoned
 from foicrawl.spiders.base import ALREADY_RUNNING
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def choose_mode(slug: str, full_every_days: int, now: datetime | None = None) ->
     with session_factory()() as session:
         last_full = session.scalar(
             select(CrawlRun.started_at)
-            .where(CrawlRun.council == slug, CrawlRun.mode == "full", CrawlRun.status == OK)
+            .where(CrawlRun.council == slug, CrawlRun.mode == "full", CrawlRun.status.in_(GOOD))
             .order_by(CrawlRun.started_at.desc()).limit(1)
         )  # fmt: skip
     return "full" if last_full is None or now - last_full >= timedelta(days=full_every_days) else "incremental"

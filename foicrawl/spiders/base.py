@@ -27,7 +27,7 @@ from foicrawl.councils import council
 from foicrawl.crawling.ledger import LEDGER_META, PageLedger, describe
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
 from foicrawl.crawling.redirects import PAGE_KIND
-from foicrawl.crawling.runs import settle_abandoned
+from foicrawl.crawling.runs import settle_abandoned, urls_to_retry
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
@@ -72,6 +72,7 @@ class CouncilSpider(scrapy.Spider):
         self.run_id = run_id or uuid.uuid4().hex
         self.hold_council_lock()
         self.held: dict[str, HeldRelease] = {}
+        self.retry: list[str] = []
         self.requested: set[str] = set()
         self.swept = False
         self.ledger = PageLedger()  # what became of every listing and release page asked for
@@ -104,6 +105,7 @@ class CouncilSpider(scrapy.Spider):
     def load_held(self) -> None:
         with session_factory()() as session:
             self.held = {site_key(h.url): h for h in held_releases(session, self.name)}
+            self.retry = urls_to_retry(session, self.name)
 
     def is_held(self, url: str) -> bool:
         """Whether the catalogue holds this release, live: a withdrawn one listed again is read again."""
@@ -115,6 +117,10 @@ class CouncilSpider(scrapy.Spider):
         self.load_held()
         for request in self.listing_requests():
             yield request
+        for url in self.retry:  # what the last run could not read
+            if request := self.release_request(url):
+                self.crawler.stats.inc_value("foicrawl/retried_from_last_run")
+                yield request
         if self.incremental:
             for request in self.recheck_requests():
                 yield request
@@ -155,6 +161,10 @@ class CouncilSpider(scrapy.Spider):
     def listing_failed(self, request, reason: str):
         """A listing page could not be read; a spider may walk its listing again. Yields requests."""
         return ()
+
+    def failed_pages(self) -> list:
+        """Council pages asked for and not read (failed, or lost on the way)."""
+        return self.ledger.not_read()
 
     def listing_problems(self) -> list[str]:
         """Why the listing was not read completely (empty when it was): every listing page asked for

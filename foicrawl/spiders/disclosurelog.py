@@ -94,13 +94,20 @@ class DisclosureLogSpider(CouncilSpider):
     def listing_failed(self, request, reason: str):
         return self.walk_ended(request.cb_kwargs["walk"])
 
+    def last_walk(self) -> int | None:
+        return max((p.group for p in self.ledger.pages.values() if p.kind == "listing"), default=None)
+
+    def failed_pages(self) -> list:
+        """Listing pages of an earlier walk were read again by the next one."""
+        last = self.last_walk()
+        return [p for p in super().failed_pages() if p.kind != "listing" or p.group == last]
+
     def listing_problems(self) -> list[str]:
         """The last walk's: an earlier one that lost a page was walked again. After a full walk, a
         listing that named fewer releases than it announces was not read completely either."""
-        walks = [p.group for p in self.ledger.pages.values() if p.kind == "listing"]
-        if not walks:
+        last = self.last_walk()
+        if last is None:
             return []
-        last = max(walks)
         problems = [describe(page) for page in self.ledger.problems("listing", last, any_group=False)]
         announced = next((t[-1] for w, t in sorted(self.totals.items(), reverse=True) if t), None)
         if not self.incremental and announced is not None and len(self.seen) < announced:

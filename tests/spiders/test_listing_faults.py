@@ -3,6 +3,8 @@ did not read its whole listing is "incomplete" (and health says so), never "ok".
 
 from __future__ import annotations
 
+import re
+
 from foicrawl.cli import main
 from foicrawl.replica import pages_hastings
 
@@ -84,3 +86,38 @@ def test_a_mass_withdrawal_is_refused_and_fails_the_run(replica, crawl, archive,
     crawl("herefordshire", server.base_url, FOICRAWL_MASS_WITHDRAWAL_SHARE="1")
     assert (runs("herefordshire")[-1].status, runs("herefordshire")[-1].releases_withdrawn) == ("ok", 20)
     assert sum(r["withdrawn"] for r in catalogue("herefordshire")) == 20
+
+
+def test_a_page_that_fails_every_retry_is_counted_and_asked_for_again_by_the_next_run(replica, proxy, crawl, capsys):
+    from foicrawl.nightly.scheduling import choose_mode
+
+    server = replica("herefordshire", size=60)
+    front = proxy(server.base_url)
+    broken = server.site.dataset.listed()[30]
+    url = f"{front.base_url}/disclosures/{broken.uid}"
+    front.add("server-error", match=re.escape(f"/disclosures/{broken.uid}") + "$")
+    _, log = crawl("herefordshire", front.base_url)
+    run = runs("herefordshire")[-1]
+    assert (run.status, run.failed_pages, run.releases_new) == ("ok_with_errors", 1, 59)
+    assert run.failed_urls == [{"url": url, "reason": "HTTP 500"}]
+    assert f"WARNING: Could not read release page {url}: HTTP 500" in log
+    assert main(["health"]) == 0
+    assert "last run full ok_with_errors: 59 releases seen; 1 page failed (asked for again next run)" in capsys.readouterr().out
+    assert choose_mode("herefordshire", full_every_days=7) == "incremental", "the sweep counts: no full sweep tonight"
+
+    front.clear()  # the council fixed the page; the next (incremental) run asks for it again
+    crawl("herefordshire", front.base_url, mode="incremental")
+    run = runs("herefordshire")[-1]
+    assert (run.status, run.failed_pages, run.failed_urls, run.releases_new) == ("ok", 0, [], 1)
+    assert broken.case_ref in {r["case_ref"] for r in catalogue("herefordshire")}
+
+
+def test_many_failed_pages_fail_the_run(replica, proxy, crawl):
+    server = replica("herefordshire", size=60)
+    front = proxy(server.base_url)
+    front.add("server-error", match=r"^/disclosures/[^/?]*[0-7]$")  # about half the releases
+    failing = sum(r.uid[-1] in "01234567" for r in server.site.dataset.listed())
+    crawl("herefordshire", front.base_url)
+    run = runs("herefordshire")[-1]
+    assert failing > 10 and run.failed_pages == failing
+    assert (run.status, run.finish_reason) == ("failed", f"{failing} of 63 pages failed")
