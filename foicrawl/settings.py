@@ -68,6 +68,7 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "foicrawl.pipelines.normalise.NormalisePipeline": 100,
     "foicrawl.pipelines.validate.ValidatePipeline": 200,
+    "foicrawl.pipelines.coverage.FieldCoveragePipeline": 250,
     "foicrawl.pipelines.dedupe.DedupePipeline": 300,
     "foicrawl.pipelines.store.StorePipeline": 400,
 }

@@ -113,6 +113,7 @@ class CrawlRun(Base):
     ref_conflicts: Mapped[int | None] = mapped_column(Integer, default=0)  # pages showing a reference another page holds
     failed_pages: Mapped[int | None] = mapped_column(Integer, default=0)  # council pages not read (retries exhausted, ...)
     failed_urls: Mapped[list | None] = mapped_column(JSON)  # release pages not read, [{url, reason}]: the next run asks again
+    field_fill: Mapped[dict | None] = mapped_column(JSON)  # {"releases": n, "filled": {field: releases that had it}}
 
 
 class ReferenceConflict(Base):

@@ -104,8 +104,9 @@ def add_commands(commands) -> None:
     replica.add_argument("--council", choices=["all", *SITES], default="all")
     replica.add_argument("--size", type=int, default=300)
     replica.add_argument("--seed", type=int, default=1)
-    replica.add_argument("--theme", choices=["standard", "alternate", "broken"], default="standard",
-                         help="markup of the pages; 'broken' is a redesign the parsers cannot read")  # fmt: skip
+    replica.add_argument("--theme", choices=["standard", "alternate", "broken", "renamed-label"], default="standard",
+                         help="markup of the pages; 'broken' is a redesign the parsers cannot read, "
+                              "'renamed-label' one that loses a single field")  # fmt: skip
     replica.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS),
                          help="misbehave as real sites do; repeatable")  # fmt: skip
     replica.add_argument("--shift-every", type=int, default=0,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from foicrawl import config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.session import session_factory
+from foicrawl.pipelines.coverage import field_fill
 from foicrawl.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class RunRecorder:
             run.items_dropped = get("item_dropped_count") - get("foicrawl/duplicates") + get("foicrawl/dropped/unparseable")
             run.errors = errors
             run.ref_conflicts = get("foicrawl/reference_conflicts")
+            run.field_fill = field_fill(stats)
             writer = getattr(spider, "warc_writer", None)
             run.warc_files = list(writer.files_written) if writer else []
             run.warc_bytes = get("foicrawl/warc/bytes")
