@@ -66,6 +66,7 @@ _MAGIC = [
     (b"MM\x00*", "image/tiff"),
     (b"{\\rtf", "application/rtf"),
 ]
+_NO_TEXT_REASONS = ("no text", "empty", "image (no OCR)")
 _SPACES = re.compile(r"[ \r\f\v\u00a0]+")  # tabs stay: they separate cells
 _BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
@@ -81,6 +82,12 @@ class DocumentText:
     @property
     def text_chars(self) -> int:
         return len(self.text) if self.text else 0
+
+    @property
+    def unreadable(self) -> bool:
+        """The bytes do not hold a readable document of their type (corrupt, cut short,
+        encrypted), as opposed to a readable one without text (a scan, an image, an empty file)."""
+        return self.text is None and self.reason is not None and not self.reason.startswith(_NO_TEXT_REASONS)
 
 
 def declared_type(content_type: str | bytes | None) -> str | None:
