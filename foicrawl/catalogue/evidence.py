@@ -194,6 +194,7 @@ def with_evidence(row: dict, links: list[EvidenceLink]) -> dict:
             "size": (e.size if e and e.status == 200 else None) or document.get("size"),
             "sha256": e.sha256 if e and e.status == 200 else document.get("sha256"),
             "text_chars": e.text_chars if e and e.status == 200 else None,
+            "text_reason": e.text_reason if e and e.status == 200 else None,
             "status": e.status if e else None,
             "reason": (e.reason if e else ("not fetched" if link else None)),
         })  # fmt: skip
@@ -202,3 +203,14 @@ def with_evidence(row: dict, links: list[EvidenceLink]) -> dict:
 
 def evidence_of(session: Session, version: ReleaseVersion) -> list[dict]:
     return [evidence_row(link) for link in _current(links_by_version(session, [version.id]).get(version.id, []))]
+
+
+def latest_content_hashes(session: Session, council: str) -> dict[str, str]:
+    """Each held release's latest content hash, by case reference: a release crawled again with the
+    same content is unchanged, and its evidence was fetched when that version was recorded."""
+    rows = session.execute(
+        select(Release.case_ref, ReleaseVersion.content_hash)
+        .join(ReleaseVersion, (ReleaseVersion.release_id == Release.id) & (ReleaseVersion.version == Release.latest_version))
+        .where(Release.council == council)
+    )  # fmt: skip
+    return {case_ref: digest for case_ref, digest in rows}

@@ -12,10 +12,14 @@ from foicrawl.catalogue.session import session_factory
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run
 from foicrawl.replica.dataset import generate
+from foicrawl.replica.moderngov import build_moderngov
 from foicrawl.replica.server import FAULTS, SITES, build_site, serving
 from foicrawl.tables import human_bytes, print_table
 
 DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802}
+MODERNGOV_PORTS = {"hastings": 8811, "herefordshire": 8812}
+# The replica's large document is 1.5 MB: the demo caps documents at 1 MB, so one is kept truncated.
+DEMO_SETTINGS = {**UNTHROTTLED, "FOICRAWL_DOCUMENT_MAX_SIZE": "1000000"}
 
 
 def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str = "standard",
@@ -27,11 +31,25 @@ def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str 
             options["shift_every"] = shift_every
         site = build_site(slug, generate(slug, size=size, seed=seed), **options)
         port = (DEFAULT_PORTS if ports is None else ports).get(slug, 0)
-        try:
-            servers[slug] = stack.enter_context(serving(site, port))
-        except OSError:  # the usual port is taken: any free one will do
-            servers[slug] = stack.enter_context(serving(site, 0))
+        servers[slug] = _serve(stack, site, port)
     return servers
+
+
+def _serve(stack: ExitStack, site, port: int):
+    try:
+        return stack.enter_context(serving(site, port))
+    except OSError:  # the usual port is taken: any free one will do
+        return stack.enter_context(serving(site, 0))
+
+
+def start_moderngov(stack: ExitStack, servers: dict, ports: dict[str, int] | None = None) -> dict:
+    """Each council's ModernGov site on its own port (Herefordshire's behind a bot wall that answers
+    its HTML pages 403 while its web service answers)."""
+    moderngov = {}
+    for slug, server in servers.items():
+        site = build_moderngov(slug, server.site.dataset)
+        moderngov[slug] = _serve(stack, site, (MODERNGOV_PORTS if ports is None else ports).get(slug, 0))
+    return moderngov
 
 
 def cmd_demo(args) -> int:
@@ -42,11 +60,13 @@ def cmd_demo(args) -> int:
     results = []
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, args.seed)
+        moderngov = start_moderngov(stack, servers)
         for slug in councils:
             base_url = servers[slug].base_url
             print(f"Crawling {slug} from {base_url} (log: {logs / f'{slug}.log'}) ...", flush=True)
             started = time.monotonic()
-            process = run_crawl(slug, base_url, settings=UNTHROTTLED, log_file=logs / f"{slug}.log")
+            process = run_crawl(slug, base_url, settings=DEMO_SETTINGS, log_file=logs / f"{slug}.log",
+                                spider_args={"moderngov_url": moderngov[slug].base_url})  # fmt: skip
             results.append((process, time.monotonic() - started))
     return print_run_summary(results)
 
@@ -82,9 +102,12 @@ def cmd_replica(args) -> int:
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, args.seed, args.theme, args.fault, ports,
                                  args.shift_every)  # fmt: skip
+        moderngov = start_moderngov(stack, servers, {"hastings": args.hastings_port + 10,
+                                                     "herefordshire": args.herefordshire_port + 10})  # fmt: skip
         for slug, server in servers.items():
             refs = len(server.site.dataset.expected_refs())
-            print(f"{slug}: {server.base_url}  ({refs} releases; scrapy crawl {slug} -a base_url={server.base_url})")
+            print(f"{slug}: {server.base_url}  ({refs} releases), its ModernGov site {moderngov[slug].base_url}\n"
+                  f"  scrapy crawl {slug} -a base_url={server.base_url} -a moderngov_url={moderngov[slug].base_url}")
         print("Serving until interrupted (Ctrl-C).", flush=True)
         try:
             while True:

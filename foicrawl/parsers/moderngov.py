@@ -237,7 +237,7 @@ def _members(root) -> list[dict]:
         rows = list(el.iter("li")) or list(el.iter("tr"))
         for row in rows:
             text = element_text(row)
-            if not text:
+            if not text or (row.tag == "tr" and not list(row.iter("td"))):  # a header row
                 continue
             name, _, rest = text.partition("(")
             role = rest.split(")", 1)[0].strip() if rest else None
@@ -272,7 +272,8 @@ def parse_meetings(text: str, url: str) -> dict:
         if page_type(href) != MEETING or not meeting_id(href) or meeting_id(href) in seen:
             continue
         seen.add(meeting_id(href))
-        row = anchor.getparent() if anchor.getparent() is not None else anchor
+        row = next((a for a in anchor.iterancestors("li", "tr")), None)
+        row = row if row is not None else (anchor.getparent() if anchor.getparent() is not None else anchor)
         label = element_text(anchor)
         note = squash(element_text(row).replace(label, "", 1)).lstrip("-– ").strip() or None
         meetings.append({"meeting_id": meeting_id(href), "url": href, "shown": label, **_when(label),

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
 from foicrawl.catalogue.session import session_factory
-from foicrawl.items import ReleaseGone, ReleaseNotModified
+from foicrawl.items import EvidenceItem, ReleaseGone, ReleaseNotModified
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ class StorePipeline:
         self.sessions = session_factory()
 
     def process_item(self, item):
+        if isinstance(item, EvidenceItem):  # stored by the evidence pipeline
+            return item
         if isinstance(item, ReleaseGone):
             return self.withdrawn(item)
         if isinstance(item, ReleaseNotModified):

@@ -180,3 +180,37 @@ def xlsx(sheets: dict[str, list[list]]) -> bytes:
         'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' + "".join(overrides) + "</Types>"
     )
     return _zip(members)
+
+
+def png(width: int = 120, height: int = 40) -> bytes:
+    """A small valid PNG (a blue block with a lighter band): the council logo."""
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + (b"\x1d\x4f\x91" if 12 <= y < 28 else b"\x60\x90\xd0") * width for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def noisy_pdf(size: int, title: str = "Large dataset") -> bytes:
+    """A valid PDF of about `size` bytes: one page of text, and an incompressible image that makes
+    up the rest (for documents over the size cap)."""
+    import random
+
+    noise = random.Random(size).randbytes(size)
+    side = int(len(noise) ** 0.5)
+    image = (b"<< /Length %d /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+             b"/BitsPerComponent 8 >>\nstream\n" % (side * side, side, side)) + noise[: side * side] + b"\nendstream"
+    content = _stream(b"BT /F1 11 Tf 72 770 Td " + _pdf_string(title) + b" Tj ET q 200 0 0 200 72 400 cm /Im1 Do Q")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> /XObject << /Im1 5 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        image,
+        content,
+    ]
+    return _assemble_pdf(objects)
