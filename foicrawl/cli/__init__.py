@@ -1,4 +1,4 @@
-"""The `foicrawl` command: demo, replica, export, stats, verify, replay, reindex, runs, health.
+"""The `foicrawl` command: demo, replica, export, stats, evidence, verify, replay, reindex, runs, health.
 
 One module a group of subcommands; each adds its own parsers with `add_commands`.
 """
@@ -9,13 +9,13 @@ import argparse
 import os
 import sys
 
-from foicrawl.cli import catalogue, nightly, provenance, replica
+from foicrawl.cli import catalogue, evidence, nightly, provenance, replica
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="foicrawl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (replica, catalogue, provenance, nightly):
+    for group in (replica, catalogue, evidence, provenance, nightly):
         group.add_commands(commands)
     return parser
 

@@ -196,7 +196,6 @@ class EvidenceFetching:
 
     def parse_evidence(self, response):
         info = response.meta[EVIDENCE_META]
-        fetched_at = (response.meta.get(CAPTURE_META) or {}).get("fetched_at")
         self.host_failures[host_of(response.url)] = 0
         if 300 <= response.status < 400 and response.headers.get("Location"):
             target = urljoin(response.url, response.headers.get("Location").decode("latin-1"))
@@ -207,7 +206,7 @@ class EvidenceFetching:
                 return
             reason = (f"redirected to {target}: not an evidence host, not followed" if not follow
                       else f"more than {MAX_REDIRECTS} redirects")  # fmt: skip
-            yield self.evidence_item(info, response, {"reason": reason, "kind": "page", "sha256": None}, fetched_at)
+            yield self.evidence_item(info, response, {"reason": reason, "kind": "page", "sha256": None}, failure=reason)
             return
         truncated = is_truncated(response)
         fields = describe(response.body, url=info["url"], status=response.status, headers=_headers(response),
@@ -216,20 +215,20 @@ class EvidenceFetching:
             self.crawler.stats.inc_value("foicrawl/evidence/truncated")
             logger.warning("Document %s is larger than the cap (%d bytes): kept the first %d bytes",
                            info["url"], self.document_max_size, len(response.body))  # fmt: skip
-        yield self.evidence_item(info, response, fields, fetched_at)
+        yield self.evidence_item(info, response, fields)
         yield from self.follow_moderngov(info, response.status, fields)
 
-    def evidence_item(self, info: dict, response, fields: dict, fetched_at: str | None) -> EvidenceItem:
+    def evidence_item(self, info: dict, response, fields: dict, failure: str | None = None) -> EvidenceItem:
         capture = response.meta.get(CAPTURE_META)
         item = EvidenceItem(council=self.name, key=info["key"], url=info["url"], role=info["role"], via=info["via"],
                             fetched_url=response.url, status=response.status, capture=capture,
                             **{k: v for k, v in fields.items() if k in EvidenceItem.__dataclass_fields__})  # fmt: skip
         record_id = (capture or {}).get("revisit_record_id") or (capture or {}).get("warc_record_id")
-        self.write_evidence_metadata(response.url, info, refers_to=record_id)
+        self.write_evidence_metadata(response.url, info, refers_to=record_id, failure=failure)
         return item
 
     def write_evidence_metadata(self, fetched_url: str, info: dict, refers_to: str | None = None,
-                                failure: str | None = None) -> None:  # fmt: skip
+                                failure: str | None = None, moment: datetime | None = None) -> None:  # fmt: skip
         """A metadata record naming the evidence a capture is, for reindex."""
         writer = getattr(self, "warc_writer", None)
         if writer is None:
@@ -238,9 +237,11 @@ class EvidenceFetching:
                   "foicrawl-evidence-role": info["role"], "foicrawl-council": self.name}  # fmt: skip
         if info.get("via"):
             fields["foicrawl-evidence-via"] = info["via"]
+        if self.on_moderngov(info["url"]):
+            fields["foicrawl-evidence-moderngov"] = "yes"
         if failure:
             fields["foicrawl-evidence-failure"] = failure
-        writer.write_metadata(fetched_url, datetime.now(UTC), fields, refers_to)
+        writer.write_metadata(fetched_url, moment or datetime.now(UTC), fields, refers_to)
 
     def evidence_failed(self, failure):
         """No answer at all (refused, timed out, DNS, robots.txt): recorded with its reason."""
@@ -256,10 +257,11 @@ class EvidenceFetching:
             self.host_failures[host_of(request.url)] += 1
         self.crawler.stats.inc_value("foicrawl/evidence/failed")
         logger.warning("Evidence %s: %s", info["url"], reason)
-        self.write_evidence_metadata(request.url, info, failure=reason)
+        moment = datetime.now(UTC)  # the metadata record's date: reindex reads the same moment back
+        self.write_evidence_metadata(request.url, info, failure=reason, moment=moment)
         yield EvidenceItem(council=self.name, key=info["key"], url=info["url"], kind="unknown", role=info["role"],
                            via=info["via"], fetched_url=request.url, reason=reason,
-                           capture={"fetched_at": datetime.now(UTC).isoformat()})  # fmt: skip
+                           capture={"fetched_at": moment.isoformat(timespec="microseconds")})  # fmt: skip
 
     # ModernGov ------------------------------------------------------------------------------------
 
