@@ -31,11 +31,11 @@ def cmd_verify(args) -> int:
                 print(f"{finding.status.upper()}: {finding.council} evidence #{finding.version} {finding.case_ref}: "
                       + "; ".join(finding.reasons))  # fmt: skip
     checked = sum(counts.values())
-    print(f"{checked} versions checked in {time.monotonic() - started:.1f}s: {counts[OK]} OK, "
-          f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing")  # fmt: skip
     if sum(evidence.values()):
         print(f"{sum(evidence.values())} documents and cited pages checked: {evidence[OK]} OK, "
               f"{evidence[MISMATCH]} mismatched, {evidence[MISSING]} missing")  # fmt: skip
+    print(f"{checked} versions checked in {time.monotonic() - started:.1f}s: {counts[OK]} OK, "
+          f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing")  # fmt: skip
     if checked == 0:
         print("Nothing to verify: the catalogue holds no releases" + (f" for {args.council}" if args.council else ""))
     return 0 if counts[OK] == checked and evidence[OK] == sum(evidence.values()) else 1
