@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -116,10 +128,12 @@ class Evidence(Base):
     with the same bytes it stays one row (`last_fetched_at` moves), with other bytes it is a new row."""
 
     __tablename__ = "evidence"
+    # Keys are URLs, which can outgrow a PostgreSQL b-tree entry: a hash index finds them as well.
+    __table_args__ = (Index("ix_evidence_key", "key", postgresql_using="hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council: Mapped[str] = mapped_column(String(64), index=True)
-    key: Mapped[str] = mapped_column(Text, index=True)
+    key: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # document, page, webservice
     fetched_url: Mapped[str | None] = mapped_column(Text)
@@ -154,11 +168,11 @@ class EvidenceLink(Base):
     while the version is the release's latest is linked to it."""
 
     __tablename__ = "evidence_links"
-    __table_args__ = (UniqueConstraint("version_id", "key", "evidence_id", name="uq_evidence_link"),)
+    __table_args__ = (Index("ix_evidence_links_key", "key", postgresql_using="hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("release_versions.id"), index=True)
-    key: Mapped[str] = mapped_column(Text, index=True)
+    key: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16))  # document, cited, linked, webservice
     title: Mapped[str | None] = mapped_column(Text)

@@ -80,7 +80,7 @@ def describe(
     kind = moderngov.page_type(url) if moderngov_site else None
     if kind == moderngov.WEBSERVICE or (extracted.media_type in ("text/xml", "application/xml") and moderngov_site):
         fields["kind"] = WEBSERVICE
-        if status == 200 and not truncated:
+        if body and not truncated:  # a switched-off method answers 500 "not valid": that is read too
             fields["parsed"] = moderngov.parse_webservice(body, url)
     elif extracted.media_type == HTML:
         fields["kind"] = PAGE

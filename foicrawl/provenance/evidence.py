@@ -9,6 +9,7 @@ reads that, then describes the archived bytes with the same code the crawl used.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,7 +59,7 @@ def evidence_from_archive(metadata: ArchivedRecord, response: ArchivedRecord | N
     council = fields.get("foicrawl-council", "")
     item = {"council": council, "key": fields[KEY_FIELD], "url": fields.get("foicrawl-evidence-url", fields[KEY_FIELD]),
             "role": fields.get("foicrawl-evidence-role", "document"), "via": fields.get("foicrawl-evidence-via"),
-            "fetched_url": metadata.target_uri, "cited_by": []}  # fmt: skip
+            "fetched_url": metadata.target_uri, "cited_by": json.loads(fields.get("foicrawl-evidence-cited-by") or "[]")}  # fmt: skip
     failure = fields.get("foicrawl-evidence-failure")
     moment = datetime.fromisoformat((fetched or response or metadata).date.replace("Z", "+00:00")).astimezone(UTC)
     if response is None:

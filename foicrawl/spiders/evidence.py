@@ -14,6 +14,7 @@ all (a crawl of a mirror never reaches the live sites). No other host is ever fe
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from collections import Counter
@@ -26,7 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 from foicrawl.catalogue.evidence import latest_content_hashes
 from foicrawl.catalogue.releases import content_hash
 from foicrawl.catalogue.session import session_factory
-from foicrawl.citations import LINKED, WEBSERVICE, citations_of, evidence_key, host_of
+from foicrawl.citations import DOCUMENT, LINKED, WEBSERVICE, citations_of, evidence_key, host_of
 from foicrawl.crawling.evidence_fetch import EVIDENCE_META, REQUISITE_META, SIZE_CAP_META, is_truncated
 from foicrawl.items import EvidenceItem, ReleaseItem
 from foicrawl.parsers import moderngov
@@ -227,6 +228,23 @@ class EvidenceFetching:
         self.write_evidence_metadata(response.url, info, refers_to=record_id, failure=failure)
         return item
 
+    def evidence_from_body(self, *, key: str, url: str, body: bytes, status: int, headers: dict, capture: dict | None,
+                           fetched_url: str, cited_by: list[str] = (), role: str = DOCUMENT,
+                           truncated: bool = False) -> EvidenceItem:  # fmt: skip
+        """Evidence fetched some other way (a browser session, whose document links hold a token that
+        expires): described like any other, its metadata record written, linked to the releases
+        `cited_by` names. `key` is its stable identity (an iCasework `D12345`), `capture` where the
+        response record is (the WarcCapture dict), `headers` its Content-Type/-Disposition/-Length."""
+        info = {"key": key, "url": url, "role": role, "via": None, "cited_by": list(cited_by)}
+        fields = describe(body, url=url, status=status, headers=headers, truncated=truncated,
+                          moderngov_site=self.on_moderngov(url))  # fmt: skip
+        item = EvidenceItem(council=self.name, key=key, url=url, role=role, cited_by=list(cited_by),
+                            fetched_url=fetched_url, status=status, capture=capture,
+                            **{k: v for k, v in fields.items() if k in EvidenceItem.__dataclass_fields__})  # fmt: skip
+        record_id = (capture or {}).get("revisit_record_id") or (capture or {}).get("warc_record_id")
+        self.write_evidence_metadata(fetched_url, info, refers_to=record_id)
+        return item
+
     def write_evidence_metadata(self, fetched_url: str, info: dict, refers_to: str | None = None,
                                 failure: str | None = None, moment: datetime | None = None) -> None:  # fmt: skip
         """A metadata record naming the evidence a capture is, for reindex."""
@@ -237,6 +255,8 @@ class EvidenceFetching:
                   "foicrawl-evidence-role": info["role"], "foicrawl-council": self.name}  # fmt: skip
         if info.get("via"):
             fields["foicrawl-evidence-via"] = info["via"]
+        if info.get("cited_by"):
+            fields["foicrawl-evidence-cited-by"] = json.dumps(info["cited_by"], ensure_ascii=False)
         if self.on_moderngov(info["url"]):
             fields["foicrawl-evidence-moderngov"] = "yes"
         if failure:
