@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -233,9 +234,9 @@ def test_pywb_replays_a_cited_page_and_the_wacz_holds_the_documents(archived, tm
     cited = next(e for e in evidence_rows("hastings") if e.key.endswith("/corp-plan/progress/"))
     with session_factory()() as session:
         root = prepare_pywb(session, archive, archive / "warc", archive / "index")
-    from test_provenance import free_port
-
-    port = free_port()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     server = subprocess.Popen(serve_command(root, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         stamp = cited.first_fetched_at.strftime("%Y%m%d%H%M%S")
