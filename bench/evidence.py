@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--council", action="append", choices=["hastings", "herefordshire"])
     parser.add_argument("--cap", type=int, default=1_000_000, help="FOICRAWL_DOCUMENT_MAX_SIZE (bytes)")
+    parser.add_argument("--without", action="store_true", help="also crawl without evidence, for comparison")
     args = parser.parse_args()
     councils = args.council or ["hastings", "herefordshire"]
     scratch = Path(tempfile.mkdtemp(prefix="foicrawl-bench-evidence-"))
@@ -46,10 +47,14 @@ def main() -> None:
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, seed=1, ports={})
         moderngov = start_moderngov(stack, servers, {})
-        for slug in councils:
-            measure = scratch / f"{slug}.measure.json"
+        runs = [(slug, True) for slug in councils] + ([(slug, False) for slug in councils] if args.without else [])
+        for slug, evidence in runs:
+            if not evidence:  # a fresh catalogue, so the second crawl is not an unchanged re-crawl
+                os.environ["FOICRAWL_ARCHIVE_DIR"] = str(scratch / "without")
+            measure = scratch / f"{slug}-{evidence}.measure.json"
             os.environ["BENCH_MEASURE_FILE"] = str(measure)
             settings = {**UNTHROTTLED, "FOICRAWL_DOCUMENT_MAX_SIZE": str(args.cap),
+                        "FOICRAWL_FETCH_EVIDENCE": str(evidence), "FOICRAWL_FETCH_REQUISITES": str(evidence),
                         "EXTENSIONS": json.dumps({**foicrawl_settings.EXTENSIONS, "measure.Measure": 0})}
             process = run_crawl(slug, servers[slug].base_url, settings=settings, log_file=scratch / "logs" / f"{slug}.log",
                                 spider_args={"moderngov_url": moderngov[slug].base_url})  # fmt: skip
@@ -63,7 +68,7 @@ def main() -> None:
                 cited = session.scalar(of_council.where(Evidence.kind != "document"))
             seconds = figures["seconds"]
             release_pages = run.releases_seen
-            rows.append([slug, release_pages, documents, cited, run.requests, f"{seconds:.1f}",
+            rows.append([slug if evidence else f"{slug} (no evidence)", release_pages, documents, cited, run.requests, f"{seconds:.1f}",
                          f"{run.requests / seconds:.0f}", f"{release_pages / seconds:.0f}", f"{documents / seconds:.0f}",
                          human_bytes(document_bytes), human_bytes(run.warc_bytes), f"{figures['peak_rss_mb']:.0f}"])  # fmt: skip
     print(f"Full crawls with evidence, {args.size} releases a council, documents capped at {human_bytes(args.cap)}")
