@@ -6,22 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from foicrawl.catalogue.evidence import record_evidence
-from foicrawl.catalogue.session import session_factory
 from foicrawl.items import EvidenceItem
+from foicrawl.pipelines import CatalogueStep
 
 
-class EvidencePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.sessions = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        self.sessions = session_factory()
-
+class EvidencePipeline(CatalogueStep):
     def process_item(self, item):
         if not isinstance(item, EvidenceItem):
             return item

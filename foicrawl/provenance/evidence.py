@@ -21,8 +21,7 @@ from foicrawl.catalogue.models import Evidence
 from foicrawl.citations import host_of
 from foicrawl.councils import register
 from foicrawl.parsers.evidence import describe
-from foicrawl.provenance.extract import RecordError, read_capture
-from foicrawl.provenance.verify import MISMATCH, MISSING, OK, Finding
+from foicrawl.provenance.verify import MISMATCH, OK, Finding, read_for
 from foicrawl.warc.reader import ArchivedRecord
 
 KEY_FIELD = "foicrawl-evidence-key"
@@ -80,18 +79,10 @@ def evidence_from_archive(metadata: ArchivedRecord, response: ArchivedRecord | N
 
 def verify_evidence_record(evidence: Evidence, warc_dir: Path) -> Finding:
     finding = Finding(evidence.council, evidence.url, evidence.id, OK)
-    if not evidence.warc_file or evidence.warc_offset is None:
-        if evidence.status is None:  # no answer at all: nothing was archived but the request
-            return finding
-        finding.status, finding.reasons = MISSING, ["no capture recorded"]
+    if evidence.status is None:  # no answer at all: nothing was archived but the request
         return finding
-    if not (warc_dir / evidence.warc_file).exists():
-        finding.status, finding.reasons = MISSING, [f"WARC file missing: {evidence.warc_file}"]
-        return finding
-    try:
-        record = read_capture(warc_dir, evidence.warc_file, evidence.warc_offset)
-    except RecordError as error:
-        finding.status, finding.reasons = MISMATCH, [str(error)]
+    record = read_for(finding, warc_dir, evidence.warc_file, evidence.warc_offset)
+    if record is None:
         return finding
     reasons = list(record.problems)
     if record.record_id != evidence.warc_record_id:
