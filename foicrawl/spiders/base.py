@@ -48,8 +48,7 @@ def normalise_origin(base_url: str) -> str:
 class CouncilSpider(EvidenceFetching, scrapy.Spider):
     """Base of every council spider; subclasses set `name` (the register's slug)."""
 
-    def __init__(self, base_url: str | None = None, mode: str = "full", run_id: str | None = None,
-                 moderngov_url: str | None = None, **kwargs):  # fmt: skip
+    def __init__(self, base_url: str | None = None, mode: str = "full", run_id: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.council = council(self.name)
         self.parser: ModuleType = PLATFORMS[self.council.platform]
@@ -58,7 +57,7 @@ class CouncilSpider(EvidenceFetching, scrapy.Spider):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.run_id = run_id or uuid.uuid4().hex
-        self.setup_evidence(moderngov_url, normalise_origin)
+        self.setup_evidence(kwargs.get("moderngov_url"), normalise_origin)  # -a moderngov_url=: its stand-in
         self.hold_council_lock()
         self.held: dict[str, HeldRelease] = {}
         self.requested: set[str] = set()
