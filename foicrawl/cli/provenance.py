@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from foicrawl import config
 from foicrawl.catalogue.session import session_factory
 from foicrawl.provenance.reindex import reindex
-from foicrawl.provenance.replay import ReplayError, prepare_pywb, replay, serve
+from foicrawl.provenance.replay import ReplayError, listen, prepare_pywb, replay, serve
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
 from foicrawl.warc.index import update_index
 
@@ -33,10 +34,7 @@ def cmd_verify(args) -> int:
 
 def cmd_replay(args) -> int:
     if args.serve:
-        with session_factory()() as session:
-            root = prepare_pywb(session, config.archive_dir(), config.warc_dir(), config.index_dir())
-        print(f"Replaying the archive at http://127.0.0.1:{args.port}/ (releases listed there; Ctrl-C stops)", flush=True)
-        return serve(root, args.port)
+        return serve_archive(args.port)
     if not args.case_ref:
         print("foicrawl replay needs a case reference, or --serve", file=sys.stderr)
         return 2
@@ -54,6 +52,22 @@ def cmd_replay(args) -> int:
     out.write_bytes(body)
     print(f"{'page'.ljust(width)}  {out} ({len(body)} bytes, as sent; content-encoding undone)")
     return 0 if not replayed.problems else 1
+
+
+def serve_archive(port: int) -> int:
+    """pywb over the archive until stopped; its settings and front page live in a scratch folder."""
+    try:
+        listener = listen(port)
+    except ReplayError as error:
+        print(f"foicrawl replay: {error}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="foicrawl-replay-") as scratch:
+        with session_factory()() as session:
+            root = prepare_pywb(session, config.warc_dir(), config.index_dir(), Path(scratch))
+        address = listener.getsockname()
+        print(f"Replaying the archive at http://{address[0]}:{address[1]}/ (releases listed there; Ctrl-C stops)",
+              flush=True)  # fmt: skip
+        return serve(root, listener)
 
 
 def cmd_reindex(args) -> int:
@@ -78,7 +92,7 @@ def add_commands(commands) -> None:
     rep.add_argument("--version", type=int, help="which version (default: the latest)")
     rep.add_argument("--out", type=Path, help="where to write the page (default: <council>-<ref>-v<N>.html)")
     rep.add_argument("--serve", action="store_true", help="browse the archive with pywb on 127.0.0.1")
-    rep.add_argument("--port", type=int, default=8080)
+    rep.add_argument("--port", type=int, default=8080, help="for --serve (default 8080; 0 picks a free one)")
     rep.set_defaults(func=cmd_replay)
 
     rei = commands.add_parser("reindex", help="rebuild the catalogue (and CDXJ index) from the WARC files alone")

@@ -2,12 +2,17 @@
 
 `replay REF` prints where the evidence is and whether it holds, and writes the page as the server sent
 it (content-encoding undone for reading; the record itself is never touched). `replay --serve` runs
-pywb on 127.0.0.1 over the archive, with a page listing the releases.
+pywb on 127.0.0.1 over the archive, with a page listing the releases. That page is data, never
+template source: foicrawl writes it with every value escaped and pywb_server.py sends its bytes, so
+crawled text never reaches pywb's Jinja2 templates.
 """
 
 from __future__ import annotations
 
+import errno
 import html
+import json
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.config import writable
 from foicrawl.provenance.extract import RecordError, read_capture
-from foicrawl.provenance.tools import tool
+from foicrawl.provenance.tools import tools_python
 from foicrawl.provenance.verify import check_record
-from foicrawl.warc.index import update_index
+from foicrawl.warc.index import index_path, index_warc, needs_index, update_index
 from foicrawl.warc.reader import ArchivedRecord
 
 COLLECTION = "foicrawl"
+FRONT_PAGE = "front-page.html"  # served as bytes by pywb_server.py, never as a template
 
 
 class ReplayError(Exception):
@@ -111,25 +118,78 @@ def releases_page(session: Session) -> str:
 """
 
 
-def prepare_pywb(session: Session, archive_dir: Path, warc_dir: Path, index_dir: Path) -> Path:
-    """A pywb working directory over the archive (no copies of the WARC files)."""
-    update_index(warc_dir, index_dir)
-    root = archive_dir / "pywb"
-    (root / "templates").mkdir(parents=True, exist_ok=True)
+def index_for_replay(warc_dir: Path, index_dir: Path, scratch: Path) -> Path:
+    """The index folder pywb reads: the archive's own, brought up to date. Where the archive cannot
+    be written (read-only media), a folder in `scratch` with the archive's index files that are up
+    to date (linked, not copied) and the missing ones built there."""
+    if writable(index_dir):
+        update_index(warc_dir, index_dir)
+        return index_dir
+    target = scratch / "index"
+    target.mkdir(parents=True, exist_ok=True)
+    for warc in sorted(warc_dir.glob("*.warc.gz")):
+        if needs_index(warc, index_dir):
+            index_warc(warc, target)
+        else:
+            (target / index_path(warc, index_dir).name).symlink_to(index_path(warc, index_dir))
+    return target
+
+
+def prepare_pywb(session: Session, warc_dir: Path, index_dir: Path, root: Path) -> Path:
+    """A pywb working folder `root` over the archive (no copies of the WARC files): its settings and
+    the front page. Nothing is written into the archive but missing CDXJ indexes, where it can be."""
+    indexes = index_for_replay(warc_dir, index_dir, root)
+    root.mkdir(parents=True, exist_ok=True)
     (root / "config.yaml").write_text(
-        "# Written by foicrawl replay --serve; rewritten each time.\n"
-        f"collections:\n  {COLLECTION}:\n    index_paths: {index_dir}/\n    archive_paths: {warc_dir}/\n"
+        "# Written by foicrawl replay --serve for this run.\n"
+        f"collections:\n  {COLLECTION}:\n    index_paths: {json.dumps(str(indexes) + '/')}\n"
+        f"    archive_paths: {json.dumps(str(warc_dir) + '/')}\n"
         "enable_memento: true\n",
         encoding="utf-8",
     )
-    # pywb renders templates/index.html as its front page: the list of releases.
-    (root / "templates" / "index.html").write_text(releases_page(session), encoding="utf-8")
+    (root / FRONT_PAGE).write_text(releases_page(session), encoding="utf-8")
     return root
 
 
-def serve_command(root: Path, port: int) -> list[str]:
-    return [tool("wayback"), "--bind", "127.0.0.1", "--port", str(port), "--directory", str(root)]
+def listen(port: int, host: str = "127.0.0.1") -> socket.socket:
+    """The replay server's listening socket, opened here so that a port in use is one clear error."""
+    try:
+        return socket.create_server((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ReplayError(f"port {port} on {host} is in use: choose another with --port (0 picks a free one)") from None
+        raise ReplayError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-def serve(root: Path, port: int) -> int:
-    return subprocess.call(serve_command(root, port))
+def serve_command(root: Path, listen_fd: int) -> list[str]:
+    return [tools_python(), str(Path(__file__).with_name("pywb_server.py")), "--directory", str(root),
+            "--listen-fd", str(listen_fd), "--front-page", str(root / FRONT_PAGE)]  # fmt: skip
+
+
+def start_server(root: Path, listener: socket.socket) -> subprocess.Popen:
+    """pywb on `listener` (which the child inherits; our copy is closed)."""
+    try:
+        return subprocess.Popen(serve_command(root, listener.fileno()), pass_fds=[listener.fileno()])
+    finally:
+        listener.close()
+
+
+def serve(root: Path, listener: socket.socket) -> int:
+    """Serve until pywb exits or Ctrl-C."""
+    server = start_server(root, listener)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_server(server)
+
+
+def stop_server(server: subprocess.Popen, timeout: float = 10.0) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
