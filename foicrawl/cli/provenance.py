@@ -10,8 +10,9 @@ from pathlib import Path
 from foicrawl import config
 from foicrawl.catalogue.session import session_factory
 from foicrawl.provenance.reindex import reindex
-from foicrawl.provenance.replay import ReplayError, listen, prepare_pywb, replay, serve
+from foicrawl.provenance.replay import ReplayError, listen, page_file_name, prepare_pywb, replay, serve
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
+from foicrawl.tables import printable
 from foicrawl.warc.index import update_index
 
 
@@ -22,8 +23,8 @@ def cmd_verify(args) -> int:
         for finding in verify_catalogue(session, config.warc_dir(), args.council):
             counts[finding.status] += 1
             if finding.status != OK:
-                print(f"{finding.status.upper()}: {finding.council} {finding.case_ref} version {finding.version}: "
-                      + "; ".join(finding.reasons))  # fmt: skip
+                print(printable(f"{finding.status.upper()}: {finding.council} {finding.case_ref} version "
+                                f"{finding.version}: " + "; ".join(finding.reasons)))  # fmt: skip
     checked = sum(counts.values())
     print(f"{checked} versions checked in {time.monotonic() - started:.1f}s: {counts[OK]} OK, "
           f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing")  # fmt: skip
@@ -46,9 +47,9 @@ def cmd_replay(args) -> int:
         return 1
     width = max(len(label) for label, _ in replayed.provenance())
     for label, value in replayed.provenance():
-        print(f"{label.ljust(width)}  {value}")
+        print(f"{label.ljust(width)}  {printable(value)}")
     body = replayed.record.decoded_payload()
-    out = args.out or Path(f"{replayed.release.council}-{replayed.release.case_ref.replace('/', '-')}-v{replayed.version.version}.html")
+    out = args.out or Path(page_file_name(replayed.release.council, replayed.release.case_ref, replayed.version.version))
     out.write_bytes(body)
     print(f"{'page'.ljust(width)}  {out} ({len(body)} bytes, as sent; content-encoding undone)")
     return 0 if not replayed.problems else 1

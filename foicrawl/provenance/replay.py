@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import html
 import json
+import re
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from foicrawl.warc.index import index_path, index_warc, needs_index, update_inde
 from foicrawl.warc.reader import ArchivedRecord
 
 COLLECTION = "foicrawl"
+_NOT_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9_.-]|\.{2,}")
 FRONT_PAGE = "front-page.html"  # served as bytes by pywb_server.py, never as a template
 
 
@@ -89,6 +91,13 @@ def replay(session: Session, warc_dir: Path, case_ref: str, council: str | None 
     except RecordError as error:
         raise ReplayError(str(error)) from None
     return Replayed(release, chosen, record, check_record(chosen, record))
+
+
+def page_file_name(council: str, case_ref: str, version: int) -> str:
+    """Where `replay` writes a page by default: a plain file name in the current folder, whatever the
+    reference holds (letters, digits, '_', '-' and single dots only; never a path)."""
+    ref = re.sub(r"-{2,}", "-", _NOT_IN_FILE_NAMES.sub("-", case_ref)).strip("-.") or "release"
+    return f"{council}-{ref[:100]}-v{version}.html"
 
 
 def pywb_timestamp(fetched_at) -> str:

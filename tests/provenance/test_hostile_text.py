@@ -4,7 +4,10 @@ for real, then served, exported and replayed."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 import os
 import re
 import signal
@@ -32,6 +35,7 @@ HOSTILE_TITLES = [
     "+1+2",
     "-2+3 minus",
     "@SUM(A1:A2)",
+    "Terminal \x1b]0;pwned\x07\x1b[2J title \u202eoverride",
 ]
 HOSTILE_REF = "FOI2024/../../x y"
 
@@ -90,11 +94,14 @@ def stop_group(server: subprocess.Popen) -> None:
     server.wait(timeout=10)
 
 
-def stored_titles(archive: Path) -> list[str]:
+def exported(archive: Path) -> list[dict]:
     result = foicrawl("export", "--format", "jsonl", archive=archive)
-    import json
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
-    return [json.loads(line)["title"] for line in result.stdout.splitlines()]
+
+def stored_titles(archive: Path) -> list[str]:
+    return [row["title"] for row in exported(archive)]
 
 
 def test_the_replay_front_page_shows_hostile_titles_as_text(hostile):
@@ -109,3 +116,29 @@ def test_the_replay_front_page_shows_hostile_titles_as_text(hostile):
     assert sorted(links) == sorted(titles), "every title shown exactly as stored, none evaluated"
     assert "<script>alert" not in front and "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in front
     assert "looploop" not in front and str(os.getcwd()) not in front
+
+
+def test_csv_cells_that_would_be_formulas_are_text_and_jsonl_stays_exact(hostile, tmp_path):
+    rows = {row["case_ref"]: row for row in exported(hostile)}
+    assert set(HOSTILE_TITLES) <= {row["title"] for row in rows.values()}, "JSON Lines keeps every title exact"
+    out = tmp_path / "releases.csv"
+    assert foicrawl("export", "--format", "csv", "-o", str(out), archive=hostile).returncode == 0
+    table = {row["case_ref"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+    assert table.keys() == rows.keys()
+    for ref, row in rows.items():
+        title = row["title"]
+        expected = "'" + title if title[0] in "=+-@" else title
+        assert table[ref]["title"] == expected
+    formulas = [cell for row in table.values() for cell in row.values() if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert formulas == [], "no cell starts a formula"
+
+
+def test_replay_writes_a_plain_file_name_and_prints_no_control_characters(hostile, tmp_path):
+    result = foicrawl("replay", HOSTILE_REF, archive=hostile, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["herefordshire-FOI2024-x-y-v1.html"]
+    terminal = next(r for r in exported(hostile) if r["title"].startswith("Terminal"))
+    shown = foicrawl("replay", terminal["case_ref"], "--out", str(tmp_path / "t.html"), archive=hostile)
+    assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout and "\x07" not in shown.stdout
+    title_line = next(line for line in shown.stdout.splitlines() if line.startswith("title"))
+    assert title_line.endswith("Terminal \\x1b]0;pwned\\x07\\x1b[2J title \\u202eoverride")
