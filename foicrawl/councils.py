@@ -8,6 +8,7 @@ scheduler's own options.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -78,8 +79,18 @@ def scheduler_options(path: Path | None = None) -> SchedulerOptions:
     return SchedulerOptions(**_known(SchedulerOptions, data, "[scheduler]"))
 
 
+def did_you_mean(slug: str, known) -> str:
+    close = difflib.get_close_matches(slug.lower(), sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_council(slug: str, known) -> str:
+    """What to tell someone who named a council the register does not hold."""
+    return f"unknown council {slug!r}{did_you_mean(slug, known)}; known: {', '.join(sorted(known))}"
+
+
 def council(slug: str) -> Council:
     councils = register()
     if slug not in councils:
-        raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(councils))}")
+        raise KeyError(unknown_council(slug, councils))
     return councils[slug]

@@ -9,11 +9,16 @@ import argparse
 import os
 import sys
 
+from sqlalchemy.exc import OperationalError
+
+from foicrawl import config
+from foicrawl.catalogue.session import CatalogueMissing, reason, shown_url
 from foicrawl.cli import catalogue, nightly, provenance, replica
+from foicrawl.cli.arguments import Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="foicrawl", description=__doc__.splitlines()[0])
+    parser = Parser(prog="foicrawl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for group in (replica, catalogue, provenance, nightly):
         group.add_commands(commands)
@@ -21,11 +26,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:  # `foicrawl export | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except CatalogueMissing as error:
+        print(f"foicrawl {args.command}: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:  # a database that will not answer, or a file it cannot use
+        print(f"foicrawl {args.command}: the catalogue ({shown_url(config.database_url())}) cannot be used: "
+              f"{reason(error)}", file=sys.stderr)  # fmt: skip
+        return 1
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from foicrawl import config
 from foicrawl.catalogue.session import session_factory
+from foicrawl.cli.arguments import add_council_option, output_file, port_number
 from foicrawl.provenance.reindex import reindex
 from foicrawl.provenance.replay import ReplayError, listen, page_file_name, prepare_pywb, replay, serve
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
@@ -19,7 +20,7 @@ from foicrawl.warc.index import update_index
 def cmd_verify(args) -> int:
     counts = {OK: 0, MISMATCH: 0, MISSING: 0}
     started = time.monotonic()
-    with session_factory()() as session:
+    with session_factory(read_only=True)() as session:
         for finding in verify_catalogue(session, config.warc_dir(), args.council):
             counts[finding.status] += 1
             if finding.status != OK:
@@ -40,7 +41,7 @@ def cmd_replay(args) -> int:
         print("foicrawl replay needs a case reference, or --serve", file=sys.stderr)
         return 2
     try:
-        with session_factory()() as session:
+        with session_factory(read_only=True)() as session:
             replayed = replay(session, config.warc_dir(), args.case_ref, args.council, args.version)
     except ReplayError as error:
         print(f"foicrawl replay: {error}", file=sys.stderr)
@@ -63,7 +64,7 @@ def serve_archive(port: int) -> int:
         print(f"foicrawl replay: {error}", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="foicrawl-replay-") as scratch:
-        with session_factory()() as session:
+        with session_factory(read_only=True)() as session:
             root = prepare_pywb(session, config.warc_dir(), config.index_dir(), Path(scratch))
         address = listener.getsockname()
         print(f"Replaying the archive at http://{address[0]}:{address[1]}/ (releases listed there; Ctrl-C stops)",
@@ -84,16 +85,16 @@ def cmd_reindex(args) -> int:
 
 def add_commands(commands) -> None:
     verify = commands.add_parser("verify", help="check every catalogue version against its WARC record")
-    verify.add_argument("--council")
+    add_council_option(verify)
     verify.set_defaults(func=cmd_verify)
 
     rep = commands.add_parser("replay", help="a release's provenance and page, from the archive alone")
     rep.add_argument("case_ref", nargs="?", help="the council's case reference, e.g. FOIR-395819655")
-    rep.add_argument("--council")
+    add_council_option(rep, "the council holding the reference, where two hold it")
     rep.add_argument("--version", type=int, help="which version (default: the latest)")
-    rep.add_argument("--out", type=Path, help="where to write the page (default: <council>-<ref>-v<N>.html)")
+    rep.add_argument("--out", type=output_file, help="where to write the page (default: <council>-<ref>-v<N>.html)")
     rep.add_argument("--serve", action="store_true", help="browse the archive with pywb on 127.0.0.1")
-    rep.add_argument("--port", type=int, default=8080, help="for --serve (default 8080; 0 picks a free one)")
+    rep.add_argument("--port", type=port_number, default=8080, help="for --serve (default 8080; 0 picks a free one)")
     rep.set_defaults(func=cmd_replay)
 
     rei = commands.add_parser("reindex", help="rebuild the catalogue (and CDXJ index) from the WARC files alone")

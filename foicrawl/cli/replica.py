@@ -8,7 +8,7 @@ from contextlib import ExitStack
 
 from foicrawl import config
 from foicrawl.catalogue.releases import counts
-from foicrawl.catalogue.session import session_factory
+from foicrawl.catalogue.session import session_factory, shown_url
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run
 from foicrawl.replica.dataset import generate
@@ -69,7 +69,7 @@ def print_run_summary(results) -> int:
     print_table(rows, ["council", "releases", "new", "changed", "unchanged", "dropped", "requests", "seconds",
                        "WARC files", "WARC size"])  # fmt: skip
     print()
-    print(f"Catalogue: {config.database_url()} ({held['releases']} releases, {held['versions']} versions)")
+    print(f"Catalogue: {shown_url(config.database_url())} ({held['releases']} releases, {held['versions']} versions)")
     print(f"WARC files: {config.warc_dir()}")
     if failed:
         print(f"{failed} crawl(s) failed: see the logs in {config.archive_dir() / 'logs'}", file=sys.stderr)

@@ -30,8 +30,8 @@ from sqlalchemy import select
 
 from foicrawl import config
 from foicrawl.catalogue.models import CrawlRun
-from foicrawl.catalogue.session import engine_for, session_factory
-from foicrawl.councils import COUNCILS_FILE_ENV, Council, register, scheduler_options
+from foicrawl.catalogue.session import CatalogueMissing, engine_for, session_factory
+from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
 from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
 from foicrawl.tables import print_table
 
@@ -64,7 +64,12 @@ def sync_jobs(scheduler, councils: dict[str, Council], timezone: str, grace: int
 
 
 def last_runs() -> dict[str, CrawlRun]:
-    with session_factory()() as session:
+    """Each council's latest run; none where there is no catalogue yet (and none is made)."""
+    try:
+        sessions = session_factory(read_only=True)
+    except CatalogueMissing:
+        return {}
+    with sessions() as session:
         runs = session.scalars(select(CrawlRun).order_by(CrawlRun.started_at))
         return {run.council: run for run in runs}
 
@@ -135,9 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         return list_councils(councils, options.timezone)
     if args.once is not None:
-        unknown = set(args.once) - set(councils)
+        unknown = sorted(set(args.once) - set(councils))
         if unknown:
-            parser.error(f"unknown council(s): {', '.join(sorted(unknown))}; known: {', '.join(councils)}")
+            named = ", ".join(slug + did_you_mean(slug, councils) for slug in unknown)
+            parser.error(f"unknown council(s): {named}; known: {', '.join(sorted(councils))}")
         return run_once(args.once or list(councils), options.parallel)
     return run_forever(councils, options)
 
