@@ -3,8 +3,11 @@ through FOICRAWL_DATABASE_URL."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from functools import cache
 from pathlib import Path
@@ -15,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.catalogue.models import Base, Release
-from foicrawl.config import ARCHIVE_DIR_ENV, DATABASE_URL_ENV, archive_dir, database_url
+from foicrawl.config import ARCHIVE_DIR_ENV, DATABASE_URL_ENV, archive_dir, database_url, writable
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -84,8 +87,29 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _read_only_uri(path: Path) -> str:
+    """How to open a SQLite catalogue without writing a byte, wherever it is.
+
+    In a folder we can write, read-only mode (SQLite may keep its shared-memory file beside it, and
+    sees a crawl's commits as they land). On read-only media (a DVD, a read-only mount) SQLite cannot
+    make that file, so the database is opened as immutable; unless its write-ahead log still holds
+    changes (a copy taken while a crawl ran), which immutable would ignore: then a private copy of the
+    database and its log, in a temporary folder, is read instead."""
+    path = path.resolve()
+    if writable(path.parent):
+        return f"file:{quote(str(path))}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not (wal.exists() and wal.stat().st_size):
+        return f"file:{quote(str(path))}?mode=ro&immutable=1"
+    scratch = Path(tempfile.mkdtemp(prefix="foicrawl-catalogue-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    shutil.copyfile(path, scratch / path.name)
+    shutil.copyfile(wal, scratch / wal.name)
+    return f"file:{quote(str(scratch / path.name))}?mode=ro"
+
+
 def _read_only_sqlite(path: Path) -> Engine:
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    uri = _read_only_uri(path)
     engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=60,
                                                                         check_same_thread=False))  # fmt: skip
     event.listen(engine, "connect", _read_pragmas)
