@@ -15,7 +15,13 @@ from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
+from foicrawl.errors import FoicrawlError
+
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
+
+
+class RegisterError(FoicrawlError, ValueError):
+    """The councils file cannot be read, or names a field the register does not have."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,13 @@ class SchedulerOptions:
 
 
 def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as stream:
-        return tomllib.load(stream)
+    try:
+        with open(path, "rb") as stream:
+            return tomllib.load(stream)
+    except OSError as error:
+        raise RegisterError(f"cannot read the councils file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RegisterError(f"the councils file {path} is not valid TOML: {error}") from None
 
 
 def local_file() -> Path | None:
@@ -57,7 +68,7 @@ def _known(cls, data: dict, where: str) -> dict:
     names = {f.name for f in fields(cls)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
+        raise RegisterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
     return data
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.catalogue.models import Base, Release
 from foicrawl.config import ARCHIVE_DIR_ENV, DATABASE_URL_ENV, archive_dir, database_url, writable
+from foicrawl.errors import FoicrawlError
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -56,7 +57,7 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-class CatalogueMissing(RuntimeError):
+class CatalogueMissing(FoicrawlError):
     """A command that only reads found no catalogue where it looked (and made none), or could not
     reach it."""
 

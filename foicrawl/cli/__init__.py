@@ -14,11 +14,11 @@ from sqlalchemy.exc import OperationalError
 from foicrawl import config
 from foicrawl.catalogue.session import CatalogueMissing, reason, shown_url
 from foicrawl.cli import catalogue, nightly, provenance, replica
-from foicrawl.cli.arguments import Parser
+from foicrawl.errors import FoicrawlError, OneLineParser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="foicrawl", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="foicrawl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     for group in (replica, catalogue, provenance, nightly):
         group.add_commands(commands)
@@ -39,9 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogueMissing as error:
         print(f"foicrawl {args.command}: {error}", file=sys.stderr)
         return 2
+    except FoicrawlError as error:
+        print(f"foicrawl {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
     except OperationalError as error:  # a database that will not answer, or a file it cannot use
         print(f"foicrawl {args.command}: the catalogue ({shown_url(config.database_url())}) cannot be used: "
               f"{reason(error)}", file=sys.stderr)  # fmt: skip
+        return 1
+    except OSError as error:  # a file or folder we cannot write or read: its own words say why
+        where = f": {error.filename}" if error.filename else ""
+        print(f"foicrawl {args.command}: {error.strerror or error}{where}", file=sys.stderr)
         return 1
 
 

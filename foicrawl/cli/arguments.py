@@ -8,19 +8,15 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from foicrawl.councils import register, unknown_council
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, with a mistake reported on one line (the usage is one `--help` away)."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+from foicrawl.councils import RegisterError, register, unknown_council
 
 
 def council_slug(value: str) -> str:
     """A council the register holds (the packaged one, with FOICRAWL_COUNCILS_FILE's overrides)."""
-    councils = register()
+    try:
+        councils = register()
+    except RegisterError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     if value not in councils:
         raise argparse.ArgumentTypeError(unknown_council(value, councils))
     return value

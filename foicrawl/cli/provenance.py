@@ -11,7 +11,7 @@ from foicrawl import config
 from foicrawl.catalogue.session import session_factory
 from foicrawl.cli.arguments import add_council_option, output_file, port_number
 from foicrawl.provenance.reindex import reindex
-from foicrawl.provenance.replay import ReplayError, listen, page_file_name, prepare_pywb, replay, serve
+from foicrawl.provenance.replay import listen, page_file_name, prepare_pywb, replay, serve
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
 from foicrawl.tables import printable
 from foicrawl.warc.index import update_index
@@ -40,12 +40,8 @@ def cmd_replay(args) -> int:
     if not args.case_ref:
         print("foicrawl replay needs a case reference, or --serve", file=sys.stderr)
         return 2
-    try:
-        with session_factory(read_only=True)() as session:
-            replayed = replay(session, config.warc_dir(), args.case_ref, args.council, args.version)
-    except ReplayError as error:
-        print(f"foicrawl replay: {error}", file=sys.stderr)
-        return 1
+    with session_factory(read_only=True)() as session:
+        replayed = replay(session, config.warc_dir(), args.case_ref, args.council, args.version)
     width = max(len(label) for label, _ in replayed.provenance())
     for label, value in replayed.provenance():
         print(f"{label.ljust(width)}  {printable(value)}")
@@ -58,11 +54,7 @@ def cmd_replay(args) -> int:
 
 def serve_archive(port: int) -> int:
     """pywb over the archive until stopped; its settings and front page live in a scratch folder."""
-    try:
-        listener = listen(port)
-    except ReplayError as error:
-        print(f"foicrawl replay: {error}", file=sys.stderr)
-        return 1
+    listener = listen(port)
     with tempfile.TemporaryDirectory(prefix="foicrawl-replay-") as scratch:
         with session_factory(read_only=True)() as session:
             root = prepare_pywb(session, config.warc_dir(), config.index_dir(), Path(scratch))

@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor as Threads
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.events import EVENT_SCHEDULER_START
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -32,7 +32,9 @@ from foicrawl import config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.session import CatalogueMissing, engine_for, session_factory
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
+from foicrawl.errors import OneLineParser
 from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
+from foicrawl.spiders.base import normalise_origin
 from foicrawl.tables import print_table
 
 JOB_TABLE = "apscheduler_jobs"
@@ -126,8 +128,23 @@ def run_forever(councils: dict[str, Council], options) -> int:
     return 0
 
 
+def check_register(councils: dict[str, Council], timezone: str) -> None:
+    """Raise ValueError naming the first setting a crawl could not start with."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"[scheduler] timezone {timezone!r} is not a time zone name such as Europe/London") from None
+    for slug, council in councils.items():
+        try:
+            cron_trigger(council.schedule, timezone)
+            if council.base_url:
+                normalise_origin(council.base_url)
+        except ValueError as error:
+            raise ValueError(f"council {slug!r}: {error}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--once", nargs="*", metavar="COUNCIL", help="crawl now, then exit")
     parser.add_argument("--list", action="store_true", help="councils, next run times, last result")
     parser.add_argument("--councils", type=Path, help=f"overrides for the register (or ${COUNCILS_FILE_ENV})")
@@ -135,8 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     if args.councils:
         os.environ[COUNCILS_FILE_ENV] = str(args.councils.resolve())  # the crawl processes read it too
-    councils = register()
-    options = scheduler_options()
+    try:
+        councils = register()
+        options = scheduler_options()
+        check_register(councils, options.timezone)
+    except (ValueError, OSError) as error:  # a mistake in the overrides file: say it before any crawl
+        parser.error(str(error))
     if args.list:
         return list_councils(councils, options.timezone)
     if args.once is not None:

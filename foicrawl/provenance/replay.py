@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.config import writable
+from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.extract import RecordError, read_capture
 from foicrawl.provenance.tools import tools_python
 from foicrawl.provenance.verify import check_record
@@ -34,7 +35,7 @@ _NOT_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9_.-]|\.{2,}")
 FRONT_PAGE = "front-page.html"  # served as bytes by pywb_server.py, never as a template
 
 
-class ReplayError(Exception):
+class ReplayError(FoicrawlError):
     pass
 
 

@@ -6,11 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+from foicrawl.errors import FoicrawlError
+
 TOOLS_ENV = "FOICRAWL_TOOLS_VENV"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(FoicrawlError):
     pass
 
 

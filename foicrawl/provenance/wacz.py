@@ -13,7 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.tools import tool
+
+
+class WaczError(FoicrawlError):
+    pass
 
 
 def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
@@ -38,7 +43,7 @@ def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | No
     """Package every WARC file with the pages list. Returns the number of pages listed."""
     warcs = sorted(warc_dir.glob("*.warc.gz"))
     if not warcs:
-        raise RuntimeError(f"no WARC files in {warc_dir}: crawl something first")
+        raise WaczError(f"no WARC files in {warc_dir}: crawl something first")
     pages = pages_jsonl(session, council)
     with tempfile.TemporaryDirectory() as scratch:
         pages_file = Path(scratch) / "pages.jsonl"
@@ -47,5 +52,5 @@ def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | No
                    "--desc", "FOI disclosure-log releases archived by foicrawl", *map(str, warcs)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"wacz create failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise WaczError(f"wacz create failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
     return len(pages) - 1

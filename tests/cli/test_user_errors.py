@@ -71,9 +71,75 @@ def test_the_scheduler_and_scrapy_refuse_an_unknown_council(empty_folder):
     once = subprocess.run([sys.executable, str(ROOT / "scheduler.py"), "--once", "hasting"], capture_output=True,
                           text=True, timeout=60, check=False, env=env)  # fmt: skip
     assert once.returncode == 2
-    assert once.stderr.splitlines()[-1].endswith("unknown council(s): hasting (did you mean hastings?); known: hastings, herefordshire")
+    assert once.stderr.splitlines() == ["scheduler.py: unknown council(s): hasting (did you mean hastings?); known: "
+                                        "hastings, herefordshire (see scheduler.py --help)"]  # fmt: skip
     crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "hasting"], capture_output=True, text=True,
                            timeout=60, check=False, env=env)  # fmt: skip
     assert crawl.returncode == 2 and "Traceback" not in crawl.stderr
     assert crawl.stderr.splitlines() == ["scrapy crawl: unknown council 'hasting' (did you mean hastings?); known: hastings, herefordshire"]
     assert list(empty_folder.iterdir()) == [], "nothing crawled, nothing written"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "-o", "missing/releases.jsonl"], "foicrawl export: argument -o/--output: cannot write "
+         "missing/releases.jsonl: the folder missing does not exist"),
+        (["export", "--format", "wacz", "-o", "missing/a.wacz"], "foicrawl export: argument -o/--output: cannot write "
+         "missing/a.wacz: the folder missing does not exist"),
+        (["replay", "FOIR-1", "--out", "missing/page.html"], "foicrawl replay: argument --out: cannot write "
+         "missing/page.html: the folder missing does not exist"),
+        (["runs", "--since", "2024-02-30"], "foicrawl runs: argument --since: '2024-02-30' is not a date: write it as "
+         "YYYY-MM-DD, e.g. 2024-03-31"),
+        (["replay", "--serve", "--port", "http"], "foicrawl replay: argument --port: 'http' is not a port: give a number "
+         "from 1 to 65535 (0 picks a free one)"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_a_mistyped_argument_is_one_line(argv, message, empty_folder, capsys):
+    assert one_line_error(capsys, run_main(argv)) == f"{message} (see foicrawl {argv[0]} --help)"
+    assert list(empty_folder.iterdir()) == []
+
+
+def test_a_port_in_use_is_one_line(empty_folder, capsys):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        line = one_line_error(capsys, run_main(["replay", "--serve", "--port", str(port)]), expected_code=1)
+        assert line == f"foicrawl replay: port {port} on 127.0.0.1 is in use: choose another with --port (0 picks a free one)"
+        line = one_line_error(capsys, run_main(["replica", "--council", "hastings", "--size", "5", "--hastings-port",
+                                                str(port)]), expected_code=1)  # fmt: skip
+        assert line.startswith(f"foicrawl replica: cannot serve hastings on port {port}: Address already in use; ")
+    assert list(empty_folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ('[hastings]\nbase_url = "127.0.0.1:8801"\n', "council 'hastings': base_url must be an origin such as "
+         "http://127.0.0.1:8801, not '127.0.0.1:8801'"),
+        ('[scheduler]\ntimezone = "Europe/Londn"\n', "[scheduler] timezone 'Europe/Londn' is not a time zone name "
+         "such as Europe/London"),
+        ("[hastings\n", "is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 10)"),
+    ],
+    ids=["base_url", "timezone", "toml"],
+)
+def test_a_bad_councils_file_stops_the_scheduler_in_one_line(overrides, message, empty_folder):
+    (empty_folder / "councils.toml").write_text(overrides)
+    result = subprocess.run([sys.executable, str(ROOT / "scheduler.py"), "--councils", "councils.toml", "--once"],
+                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert message in line and line.startswith("scheduler.py: ")
+    assert sorted(p.name for p in empty_folder.iterdir()) == ["councils.toml"], "no crawl started, nothing written"
+
+
+def test_scrapy_crawl_with_a_bad_base_url_is_one_line(empty_folder):
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "foicrawl.settings"}
+    crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "hastings", "-a", "base_url=127.0.0.1:8801/x"],
+                           capture_output=True, text=True, timeout=60, check=False, env=env)  # fmt: skip
+    assert crawl.returncode == 2
+    assert crawl.stderr.splitlines() == ["scrapy crawl: base_url must be an origin such as http://127.0.0.1:8801, not "
+                                         "'127.0.0.1:8801/x'"]  # fmt: skip
+    assert list(empty_folder.iterdir()) == []
