@@ -1,4 +1,4 @@
-"""The `foicrawl` command: demo, replica, export, stats, verify, replay, reindex, runs, health.
+"""The `foicrawl` command: crawl councils' FOI disclosure logs, keep the evidence, read it back.
 
 One module a group of subcommands; each adds its own parsers with `add_commands`.
 """
@@ -11,7 +11,7 @@ import sys
 
 from sqlalchemy.exc import OperationalError
 
-from foicrawl import config
+from foicrawl import __version__, config
 from foicrawl.catalogue.session import CatalogueMissing, reason, shown_url
 from foicrawl.cli import catalogue, nightly, provenance, replica
 from foicrawl.errors import FoicrawlError, OneLineParser
@@ -19,9 +19,13 @@ from foicrawl.errors import FoicrawlError, OneLineParser
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="foicrawl", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"foicrawl {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
     for group in (replica, catalogue, provenance, nightly):
         group.add_commands(commands)
+    for listed in commands._choices_actions:  # each command's own --help opens with its one line
+        command = commands.choices[listed.dest]
+        command.description = command.description or listed.help
     return parser
 
 

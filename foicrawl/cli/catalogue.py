@@ -56,7 +56,7 @@ def cmd_stats(args) -> int:
 
 
 def add_commands(commands) -> None:
-    exp = commands.add_parser("export", help="write the catalogue as JSON Lines or CSV")
+    exp = commands.add_parser("export", help="write the catalogue as JSON Lines, CSV or WACZ")
     exp.add_argument("--format", choices=[*export.FORMATS, "wacz"], default="jsonl")
     add_council_option(exp)
     exp.add_argument("--all-versions", action="store_true", help="every version, not only the latest")

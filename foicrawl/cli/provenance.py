@@ -80,7 +80,7 @@ def add_commands(commands) -> None:
     add_council_option(verify)
     verify.set_defaults(func=cmd_verify)
 
-    rep = commands.add_parser("replay", help="a release's provenance and page, from the archive alone")
+    rep = commands.add_parser("replay", help="a release's evidence and page; --serve browses all")
     rep.add_argument("case_ref", nargs="?", help="the council's case reference, e.g. FOIR-395819655")
     add_council_option(rep, "the council holding the reference, where two hold it")
     rep.add_argument("--version", type=int, help="which version (default: the latest)")
@@ -89,5 +89,5 @@ def add_commands(commands) -> None:
     rep.add_argument("--port", type=port_number, default=8080, help="for --serve (default 8080; 0 picks a free one)")
     rep.set_defaults(func=cmd_replay)
 
-    rei = commands.add_parser("reindex", help="rebuild the catalogue (and CDXJ index) from the WARC files alone")
+    rei = commands.add_parser("reindex", help="rebuild the catalogue and index from the WARC files")
     rei.set_defaults(func=cmd_reindex)

@@ -28,7 +28,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
-from foicrawl import config
+from foicrawl import __version__, config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.session import CatalogueMissing, engine_for, session_factory
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
@@ -145,6 +145,7 @@ def check_register(councils: dict[str, Council], timezone: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"foicrawl {__version__} scheduler")
     parser.add_argument("--once", nargs="*", metavar="COUNCIL", help="crawl now, then exit")
     parser.add_argument("--list", action="store_true", help="councils, next run times, last result")
     parser.add_argument("--councils", type=Path, help=f"overrides for the register (or ${COUNCILS_FILE_ENV})")
