@@ -11,7 +11,7 @@ from foicrawl import config
 from foicrawl.catalogue.session import session_factory
 from foicrawl.cli.arguments import add_council_option, output_file, port_number
 from foicrawl.provenance.reindex import reindex
-from foicrawl.provenance.replay import listen, page_file_name, prepare_pywb, replay, serve
+from foicrawl.provenance.replay import listen, page_file_name, prepare_pywb, replay, serve, start_server
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
 from foicrawl.tables import printable
 from foicrawl.warc.index import update_index
@@ -59,9 +59,10 @@ def serve_archive(port: int) -> int:
         with session_factory(read_only=True)() as session:
             root = prepare_pywb(session, config.warc_dir(), config.index_dir(), Path(scratch))
         address = listener.getsockname()
-        print(f"Replaying the archive at http://{address[0]}:{address[1]}/ (releases listed there; Ctrl-C stops)",
-              flush=True)  # fmt: skip
-        return serve(root, listener)
+        server = start_server(root, listener)
+        print(f"Replaying the archive at http://{address[0]}:{address[1]}/ (releases listed there; pywb pid "
+              f"{server.pid}; Ctrl-C stops)", flush=True)  # fmt: skip
+        return serve(server)
 
 
 def cmd_reindex(args) -> int:

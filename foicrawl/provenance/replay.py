@@ -9,10 +9,12 @@ crawled text never reaches pywb's Jinja2 templates.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import html
 import json
 import re
+import signal
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -176,23 +178,39 @@ def serve_command(root: Path, listen_fd: int) -> list[str]:
             "--listen-fd", str(listen_fd), "--front-page", str(root / FRONT_PAGE)]  # fmt: skip
 
 
+def _stop_with_parent() -> None:
+    """In the child, before pywb starts: on Linux, be sent SIGTERM when foicrawl dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: stopping foicrawl by SIGTERM or Ctrl-C still stops pywb (see serve)
+
+
 def start_server(root: Path, listener: socket.socket) -> subprocess.Popen:
     """pywb on `listener` (which the child inherits; our copy is closed)."""
     try:
-        return subprocess.Popen(serve_command(root, listener.fileno()), pass_fds=[listener.fileno()])
+        return subprocess.Popen(serve_command(root, listener.fileno()), pass_fds=[listener.fileno()],
+                                preexec_fn=_stop_with_parent)  # fmt: skip
     finally:
         listener.close()
 
 
-def serve(root: Path, listener: socket.socket) -> int:
-    """Serve until pywb exits or Ctrl-C."""
-    server = start_server(root, listener)
+def serve(server: subprocess.Popen) -> int:
+    """Wait on the pywb process until it exits, or until we are stopped (Ctrl-C, SIGTERM, SIGHUP):
+    then stop it too, so that no pywb is left serving the archive."""
+
+    def stopped(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stopped) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         stop_server(server)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def stop_server(server: subprocess.Popen, timeout: float = 10.0) -> None:

@@ -1,6 +1,6 @@
 """Text a crawled page controls is data everywhere: never template source, never a formula, never a
 path. One small archive of a council whose releases carry hostile titles and references, crawled
-for real, then served, exported and replayed."""
+for real, then served (and stopped), exported and replayed."""
 
 from __future__ import annotations
 
@@ -76,6 +76,7 @@ def start_replay_server(archive: Path, port: str = "0") -> tuple[subprocess.Pope
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
     assert match, f"no URL in {line!r}"
     url = match[0]
+    server.pywb_pid = int(re.search(r"pywb pid (\d+)", line)[1]) if "pywb pid" in line else None
     for _ in range(150):
         try:
             urllib.request.urlopen(url, timeout=5).read()
@@ -142,3 +143,29 @@ def test_replay_writes_a_plain_file_name_and_prints_no_control_characters(hostil
     assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout and "\x07" not in shown.stdout
     title_line = next(line for line in shown.stdout.splitlines() if line.startswith("title"))
     assert title_line.endswith("Terminal \\x1b]0;pwned\\x07\\x1b[2J title \\u202eoverride")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_replay_serve_stops_pywb(signum, hostile):
+    server, url = start_replay_server(hostile)
+    try:
+        pywb = server.pywb_pid
+        assert pywb and pywb != server.pid and alive(pywb), "the pywb process it started, by its pid"
+        server.send_signal(signum)  # to foicrawl alone, as `kill` or a service manager does
+        assert server.wait(timeout=20) == 0
+        deadline = time.monotonic() + 10
+        while alive(pywb) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(pywb), "pywb stopped with foicrawl"
+        with pytest.raises(OSError):
+            urllib.request.urlopen(url, timeout=2)
+    finally:
+        stop_group(server)
