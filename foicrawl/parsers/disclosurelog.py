@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from foicrawl.items import ListingEntry, ListingPage, ReleaseItem
 from foicrawl.parsers.documents import documents_in
 from foicrawl.parsers.html_text import (
+    Labels,
     block_text,
     element_text,
     labelled_value,
@@ -54,12 +55,13 @@ def parse_release(body: bytes | str, url: str, council: str) -> ReleaseItem:
     response = _without_trailer(section_after(main, "Response") or [])
     documents = _without_trailer(section_after(main, "Documents") or [])
     has_documents = documents and not _NO_DOCUMENTS.search(block_text(documents))
+    labels = Labels(main)
     return ReleaseItem(
         council=council,
         url=url,
-        case_ref=labelled_value(main, "Case reference"),
+        case_ref=labels.value("Case reference"),
         title=element_text(h1) or None if h1 is not None else None,
-        published_on=labelled_value(main, "Published"),
+        published_on=labels.value("Published"),
         request_text=block_text(request) if request is not None else None,
         response_text=block_text(response) if response else None,
         response_links=links_in(response, url),
