@@ -12,7 +12,7 @@ import sys
 from sqlalchemy.exc import OperationalError
 
 from foicrawl import __version__, config
-from foicrawl.catalogue.session import CatalogueMissing, reason, shown_url
+from foicrawl.catalogue.read_only import CatalogueMissing, reason, shown_url
 from foicrawl.cli import catalogue, nightly, provenance, replica
 from foicrawl.errors import FoicrawlError, OneLineParser
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from foicrawl import config
 from foicrawl.catalogue import export
 from foicrawl.catalogue.models import CrawlRun, Release
+from foicrawl.catalogue.read_only import read_only_sessions, shown_url
 from foicrawl.catalogue.releases import counts, export_rows
-from foicrawl.catalogue.session import session_factory, shown_url
 from foicrawl.cli.arguments import add_council_option, output_file
 from foicrawl.councils import register
 from foicrawl.provenance.wacz import write_wacz
@@ -19,7 +19,7 @@ from foicrawl.tables import human_bytes, print_table
 
 
 def cmd_export(args) -> int:
-    sessions = session_factory(read_only=True)
+    sessions = read_only_sessions()
     if args.format == "wacz":
         if not args.output:
             print("foicrawl export --format wacz needs -o FILE.wacz", file=sys.stderr)
@@ -37,7 +37,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    sessions = session_factory(read_only=True)
+    sessions = read_only_sessions()
     rows = []
     with sessions() as session:
         councils = sorted(set(register()) | set(session.scalars(select(Release.council).distinct())))

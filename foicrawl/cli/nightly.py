@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 from sqlalchemy import select
 
 from foicrawl.catalogue.models import CrawlRun
-from foicrawl.catalogue.session import session_factory
+from foicrawl.catalogue.read_only import read_only_sessions
 from foicrawl.cli.arguments import add_council_option, iso_date
 from foicrawl.councils import register
 from foicrawl.nightly.health import council_health
@@ -16,7 +16,7 @@ from foicrawl.tables import human_bytes, print_table
 
 
 def cmd_runs(args) -> int:
-    with session_factory(read_only=True)() as session:
+    with read_only_sessions()() as session:
         query = select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(args.limit)
         if args.council:
             query = query.where(CrawlRun.council == args.council)
@@ -39,7 +39,7 @@ def cmd_runs(args) -> int:
 
 
 def cmd_health(args) -> int:
-    with session_factory(read_only=True)() as session:
+    with read_only_sessions()() as session:
         verdicts = council_health(session, [args.council] if args.council else sorted(register()))
     rows = [[h.council, h.state.upper(), h.reason] for h in verdicts]
     print_table(rows, ["council", "state", "why"])

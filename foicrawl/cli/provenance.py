@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from foicrawl import config
+from foicrawl.catalogue.read_only import read_only_sessions
 from foicrawl.catalogue.session import session_factory
 from foicrawl.cli.arguments import add_council_option, output_file, port_number
 from foicrawl.provenance.reindex import reindex
@@ -20,7 +21,7 @@ from foicrawl.warc.index import update_index
 def cmd_verify(args) -> int:
     counts = {OK: 0, MISMATCH: 0, MISSING: 0}
     started = time.monotonic()
-    with session_factory(read_only=True)() as session:
+    with read_only_sessions()() as session:
         for finding in verify_catalogue(session, config.warc_dir(), args.council):
             counts[finding.status] += 1
             if finding.status != OK:
@@ -40,7 +41,7 @@ def cmd_replay(args) -> int:
     if not args.case_ref:
         print("foicrawl replay needs a case reference, or --serve", file=sys.stderr)
         return 2
-    with session_factory(read_only=True)() as session:
+    with read_only_sessions()() as session:
         replayed = replay(session, config.warc_dir(), args.case_ref, args.council, args.version)
     width = max(len(label) for label, _ in replayed.provenance())
     for label, value in replayed.provenance():
@@ -56,7 +57,7 @@ def serve_archive(port: int) -> int:
     """pywb over the archive until stopped; its settings and front page live in a scratch folder."""
     listener = listen(port)
     with tempfile.TemporaryDirectory(prefix="foicrawl-replay-") as scratch:
-        with session_factory(read_only=True)() as session:
+        with read_only_sessions()() as session:
             root = prepare_pywb(session, config.warc_dir(), config.index_dir(), Path(scratch))
         address = listener.getsockname()
         server = start_server(root, listener)

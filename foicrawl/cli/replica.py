@@ -7,8 +7,9 @@ import time
 from contextlib import ExitStack
 
 from foicrawl import config
+from foicrawl.catalogue.read_only import shown_url
 from foicrawl.catalogue.releases import counts
-from foicrawl.catalogue.session import session_factory, shown_url
+from foicrawl.catalogue.session import session_factory
 from foicrawl.cli.arguments import port_number
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run

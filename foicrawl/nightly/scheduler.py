@@ -30,12 +30,13 @@ from sqlalchemy import select
 
 from foicrawl import __version__, config
 from foicrawl.catalogue.models import CrawlRun
-from foicrawl.catalogue.session import CatalogueMissing, engine_for, session_factory
+from foicrawl.catalogue.read_only import CatalogueMissing, read_only_sessions
+from foicrawl.catalogue.session import engine_for
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
 from foicrawl.errors import OneLineParser
 from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
-from foicrawl.spiders.base import normalise_origin
 from foicrawl.tables import print_table
+from foicrawl.urls import normalise_origin
 
 JOB_TABLE = "apscheduler_jobs"
 logger = logging.getLogger("foicrawl.nightly.scheduler")
@@ -68,7 +69,7 @@ def sync_jobs(scheduler, councils: dict[str, Council], timezone: str, grace: int
 def last_runs() -> dict[str, CrawlRun]:
     """Each council's latest run; none where there is no catalogue yet (and none is made)."""
     try:
-        sessions = session_factory(read_only=True)
+        sessions = read_only_sessions()
     except CatalogueMissing:
         return {}
     with sessions() as session:

@@ -15,8 +15,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 
 from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import register, unknown_council
+from foicrawl.crawling.process import MODES
 from foicrawl.crawling.runs import FAILED, find_run
-from foicrawl.spiders.base import MODES, normalise_origin
+from foicrawl.urls import normalise_origin
 
 USAGE_ERROR, RUN_FAILED = 2, 1
 
