@@ -118,9 +118,8 @@ def test_verify_export_replay_and_stats_on_a_read_only_archive(media, tmp_path):
     replayed = foicrawl(prefix, archive, "replay", SEED, "--out", str(page))
     assert replayed.returncode == 0 and "digests verified  yes" in replayed.stdout, replayed.stdout + replayed.stderr
     assert b"Performance management" in page.read_bytes()
-    for command in (["stats"], ["runs"], ["health"]):
-        result = foicrawl(prefix, archive, *command)
-        assert result.returncode == 0 and "herefordshire" in result.stdout, result.stdout + result.stderr
+    stats = foicrawl(prefix, archive, "stats")
+    assert stats.returncode == 0 and re.search(r"^herefordshire +6 +6 +0 ", stats.stdout, re.M), stats.stdout + stats.stderr
     wacz = foicrawl(prefix, archive, "export", "--format", "wacz", "-o", str(tmp_path / "a.wacz"))
     assert wacz.returncode == 0 and (tmp_path / "a.wacz").stat().st_size > 0, wacz.stderr
     assert snapshot(source) == before, "nothing in the archive was written"
