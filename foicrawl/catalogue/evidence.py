@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion
@@ -158,8 +158,16 @@ def evidence_row(link: EvidenceLink) -> dict:
     }
 
 
+def has_evidence(session: Session) -> bool:
+    """Whether the catalogue has the evidence tables: one made before them, opened read-only (nothing
+    is created then), has none, and reads as holding no evidence."""
+    return inspect(session.get_bind()).has_table(EvidenceLink.__tablename__)
+
+
 def links_by_version(session: Session, version_ids: list[int]) -> dict[int, list[EvidenceLink]]:
     found: dict[int, list[EvidenceLink]] = defaultdict(list)
+    if not version_ids or not has_evidence(session):
+        return found
     for start in range(0, len(version_ids), 500):
         chunk = version_ids[start : start + 500]
         query = select(EvidenceLink).where(EvidenceLink.version_id.in_(chunk)).order_by(EvidenceLink.id)

@@ -6,7 +6,7 @@ Pure functions: a page's bytes and URL in, records out. No requests, no I/O.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from foicrawl.items import ListingEntry, ListingPage, ReleaseItem
 from foicrawl.parsers.html_text import (
@@ -17,6 +17,7 @@ from foicrawl.parsers.html_text import (
     find_heading,
     is_heading,
     label_key,
+    link_url,
     links_in,
     main_content,
     parse_html,
@@ -142,9 +143,8 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
     entries: list[ListingEntry] = []
     seen: set[str] = set()
     for anchor in scope[0].iter("a"):
-        href = (anchor.get("href") or "").strip()
-        absolute = urljoin(url, href)
-        if not href or release_ref(absolute) is None:
+        absolute = link_url(anchor.get("href"), url)
+        if not absolute or release_ref(absolute) is None:
             continue
         canonical = canonical_release_url(absolute)
         if canonical in seen:
@@ -155,3 +155,13 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
         beside = squash(element_text(holder).replace(element_text(anchor), "", 1)) if holder is not None else ""
         entries.append(ListingEntry(url=canonical, title=title, date_text=beside or None))
     return ListingPage(entries=entries)
+
+
+def category_urls(body: bytes | str, url: str) -> list[str]:
+    """The category index: the web address of each category's listing (`?category=`), in page order."""
+    found = []
+    for anchor in main_content(parse_html(body)).iter("a"):
+        href = link_url(anchor.get("href"), url)
+        if href and "category" in parse_qs(urlsplit(href).query) and href not in found:
+            found.append(href)
+    return found

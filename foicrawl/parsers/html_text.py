@@ -7,7 +7,7 @@ CSS classes, because the real markup differs from any copy we have and changes w
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
@@ -142,17 +142,38 @@ def block_text(elements) -> str:
     return out.text()
 
 
+LINK_SCHEMES = ("http", "https")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+
+
+def link_url(href: str | None, base_url: str) -> str | None:
+    """The absolute web address an href points at, read as a browser reads it (leading and trailing
+    spaces and control characters dropped, tabs and newlines inside removed, entities already
+    decoded by the parser); None unless it is http(s). So `JaVaScRiPt:`, ` java&#9;script:`,
+    `data:`, `mailto:` and a bare `#fragment` are never links, however they are spelled."""
+    cleaned = _TAB_OR_NEWLINE.sub("", href or "").strip(_C0_OR_SPACE)
+    if not cleaned or cleaned.startswith("#"):
+        return None
+    absolute = urljoin(base_url, cleaned)
+    try:
+        scheme = urlsplit(absolute).scheme
+    except ValueError:  # e.g. a malformed IPv6 host: not an address anyone can follow
+        return None
+    return absolute if scheme in LINK_SCHEMES else None
+
+
 def links_in(elements, base_url: str) -> list[dict]:
-    """Every link in a run of elements, in reading order: absolute URL and link text."""
+    """Every web link in a run of elements, in reading order: absolute URL and link text."""
     found = []
     for el in elements:
         if isinstance(el, str) or tag(el) in SKIPPED_TAGS:
             continue
         anchors = [el] if tag(el) == "a" else el.iter("a")
         for a in anchors:
-            href = (a.get("href") or "").strip()
-            if href and not href.startswith(("#", "javascript:", "mailto:")):
-                found.append({"url": urljoin(base_url, href), "text": element_text(a)})
+            url = link_url(a.get("href"), base_url)
+            if url:
+                found.append({"url": url, "text": element_text(a)})
     return found
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from foicrawl.catalogue.evidence import has_evidence
 from foicrawl.catalogue.models import Evidence
 from foicrawl.citations import host_of
 from foicrawl.councils import register
@@ -108,6 +109,8 @@ def verify_evidence_record(evidence: Evidence, warc_dir: Path) -> Finding:
 
 def verify_evidence(session: Session, warc_dir: Path, council: str | None = None) -> Iterator[Finding]:
     """Every evidence record against its WARC record: id, digests, and the sha256 of the body."""
+    if not has_evidence(session):
+        return
     query = select(Evidence).order_by(Evidence.council, Evidence.id)
     if council:
         query = query.where(Evidence.council == council)

@@ -6,7 +6,6 @@ import gzip
 import json
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -17,7 +16,7 @@ import pytest
 from foicrawl.catalogue.session import engine_for, session_factory
 from foicrawl.cli import main
 from foicrawl.crawling.process import run_crawl
-from foicrawl.provenance.replay import prepare_pywb, serve_command
+from foicrawl.provenance.replay import listen, prepare_pywb, start_server, stop_server
 from foicrawl.provenance.tools import tool
 from foicrawl.replica import pages_hastings, pages_herefordshire
 from foicrawl.replica.dataset import generate
@@ -193,18 +192,13 @@ def evidence_rows_fetched() -> list:
         return list(session.scalars(select(Evidence).where(Evidence.status == 200, Evidence.warc_file.is_not(None))))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_pywb_replays_the_original_bytes_of_a_release(archived):
+def test_pywb_replays_the_original_bytes_of_a_release(archived, tmp_path):
     archive, sites = archived
     with session_factory()() as session:
-        root = prepare_pywb(session, archive, archive / "warc", archive / "index")
-    port = free_port()
-    server = subprocess.Popen(serve_command(root, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        root = prepare_pywb(session, archive / "warc", archive / "index", tmp_path / "pywb")
+    listener = listen(0)
+    port = listener.getsockname()[1]
+    server = start_server(root, listener)
     try:
         front = None
         for _ in range(100):
@@ -224,5 +218,4 @@ def test_pywb_replays_the_original_bytes_of_a_release(archived):
             body = gzip.decompress(body)
         assert body == pages_herefordshire.release_page(release).encode()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
