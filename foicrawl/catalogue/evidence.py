@@ -137,7 +137,7 @@ def evidence_row(link: EvidenceLink) -> dict:
     row = {"url": link.url, "key": link.key, "role": link.role, "title": link.title, "via": link.via}
     if e is None:
         return {**row, "status": None, "kind": None, "media_type": None, "size": None, "sha256": None,
-                "text_chars": None, "truncated": False, "reason": "not fetched", "fetched_at": None,
+                "text_chars": None, "text_reason": None, "truncated": False, "reason": "not fetched", "fetched_at": None,
                 "warc_file": None, "warc_offset": None, "warc_record_id": None}  # fmt: skip
     return {
         **row,
@@ -147,6 +147,7 @@ def evidence_row(link: EvidenceLink) -> dict:
         "size": e.size,
         "sha256": e.sha256,
         "text_chars": e.text_chars,
+        "text_reason": e.text_reason,
         "truncated": e.truncated,
         "reason": e.reason,
         "fetched_at": e.last_fetched_at.isoformat() if e.last_fetched_at else None,

@@ -262,3 +262,19 @@ def test_pywb_replays_a_cited_page_and_the_wacz_holds_the_documents(archived, tm
     listed = {p["url"] for p in pages}
     assert {e.fetched_url for e in documents} <= listed
     assert all(e.fetched_url in index for e in documents), "the WACZ's index lists every document"
+
+
+def test_foicrawl_evidence_lists_what_a_release_points_to(archived, capsys):
+    assert main(["evidence", SEED, "--council", "hastings"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"hastings {SEED} version 1 of 1: 3 documents and cited pages")
+    assert "[cited] https://hastings.moderngov.co.uk/mgCommitteeDetails.aspx?ID=391" in out
+    assert "found on   https://hastings.moderngov.co.uk/mgCommitteeDetails.aspx?ID=391" in out
+    assert main(["evidence", SEED, "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    committee = next(r for r in rows if r["url"].endswith("ID=391"))
+    [record] = [r for r in evidence_rows("hastings") if r.key == committee["key"]]
+    assert (committee["sha256"], committee["warc_file"], committee["warc_offset"]) == (
+        record.sha256, record.warc_file, record.warc_offset)
+    assert main(["evidence", "FOIR-000000000"]) == 1
+    assert "no release FOIR-000000000" in capsys.readouterr().err
