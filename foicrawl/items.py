@@ -55,9 +55,15 @@ class ReleaseItem:
     documents: list[Document] = field(default_factory=list)
     dates_as_shown: dict = field(default_factory=dict)
     capture: dict | None = None
+    # Links in the request text: pages the requester pointed at, fetched as evidence like the
+    # response's. Not part of the release's content (a version is what the council answered).
+    request_links: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        record = asdict(self)
+        if not record["request_links"]:  # most requests link nothing: their records read as before
+            del record["request_links"]
+        return record
 
 
 @dataclass

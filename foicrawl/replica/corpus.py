@@ -80,14 +80,22 @@ def questions(rng: random.Random, topic: str) -> list[str]:
     return [q.format(t=subject) for q in rng.sample(QUESTIONS, rng.randrange(2, 6))]
 
 
-def request_html(rng: random.Random, asked: list[str]) -> list[str]:
+def request_html(rng: random.Random, asked: list[str], council_site: str | None = None) -> list[str]:
+    """The request: an opening, numbered questions, a closing; now and then a link to a page of the
+    council's own site that the requester read."""
     opening = rng.choice([
         "I would like to request the following information under the Freedom of Information Act 2000.",
         "Under the Freedom of Information Act 2000, please could you provide the following information.",
         "Dear Sir or Madam, I am writing to request information about the following.",
     ])  # fmt: skip
     items = "".join(f"<li>{html.escape(q)}</li>" for q in asked)
-    return [f"<p>{opening}</p>", f"<ol>{items}</ol>", "<p>Please provide the information in electronic form.</p>"]
+    blocks = [f"<p>{opening}</p>", f"<ol>{items}</ol>", "<p>Please provide the information in electronic form.</p>"]
+    if council_site and rng.random() < 0.15:
+        from foicrawl.replica.council_pages import CITED_PAGES
+
+        path = rng.choice(sorted(CITED_PAGES))
+        blocks.insert(1, f'<p>I have read <a href="{council_site}{path}">your page on this</a>.</p>')
+    return blocks
 
 
 def _table(rng: random.Random) -> str:

@@ -202,7 +202,7 @@ COUNCIL_SITES = {"hastings": "https://www.hastings.gov.uk"}  # the council's own
 def _texts(rng: random.Random, title: str, council: str) -> tuple[list[str], list[str]]:
     questions = corpus.questions(rng, title)
     answers = corpus.answers(rng, questions, MODERNGOV_HOSTS[council], COUNCIL_SITES.get(council))
-    return corpus.request_html(rng, questions), answers
+    return corpus.request_html(rng, questions, COUNCIL_SITES.get(council)), answers
 
 
 def _hastings_release(rng: random.Random, on: date, used: set[str], ref: str | None = None,

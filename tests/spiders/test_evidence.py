@@ -8,9 +8,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
-import socket
-import subprocess
 import time
 import urllib.request
 import zipfile
@@ -25,7 +24,7 @@ from foicrawl.catalogue.session import session_factory
 from foicrawl.cli import main
 from foicrawl.crawling.process import run_crawl
 from foicrawl.parsers.document_text import DOCX, XLSX
-from foicrawl.provenance.replay import prepare_pywb, serve_command
+from foicrawl.provenance.replay import listen, prepare_pywb, start_server, stop_server
 from foicrawl.replica.dataset import generate
 from foicrawl.replica.moderngov import build_moderngov
 from foicrawl.replica.pages_herefordshire import document_path
@@ -175,6 +174,13 @@ def test_cited_pages_are_fetched_once_and_the_committee_page_is_parsed(archived)
     assert hosts <= {urlsplit(server.base_url).netloc, urlsplit(moderngov.base_url).netloc}
     gone = [e for e in rows.values() if e.key.endswith("/old-strategy-2015/")]
     assert all(e.status == 404 and e.reason == "HTTP 404" for e in gone)
+    # Links in the request text are evidence too.
+    asking = [r for r in server.site.dataset.listed() if "your page on this" in " ".join(r.request_html)]
+    assert asking
+    exported = {r["case_ref"]: r for r in catalogue("hastings")}
+    for release in asking:
+        cited = re.search(r'href="([^"]+)">your page on this', " ".join(release.request_html))[1]
+        assert any(e["url"] == cited and e["status"] == 200 for e in exported[release.case_ref]["evidence"])
     # A meeting page: agenda items, its papers at depth 1, and GetMeeting as a second witness.
     meeting = next(e for e in rows.values() if e.parsed.get("type") == "meeting" and e.status == 200)
     assert meeting.parsed["agenda_items"] and meeting.parsed["documents"]
@@ -233,11 +239,10 @@ def test_pywb_replays_a_cited_page_and_the_wacz_holds_the_documents(archived, tm
     archive, _ = archived
     cited = next(e for e in evidence_rows("hastings") if e.key.endswith("/corp-plan/progress/"))
     with session_factory()() as session:
-        root = prepare_pywb(session, archive, archive / "warc", archive / "index")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(serve_command(root, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        root = prepare_pywb(session, archive / "warc", archive / "index", tmp_path / "pywb")
+    listener = listen(0)
+    port = listener.getsockname()[1]
+    server = start_server(root, listener)
     try:
         stamp = cited.first_fetched_at.strftime("%Y%m%d%H%M%S")
         body = None
@@ -249,8 +254,7 @@ def test_pywb_replays_a_cited_page_and_the_wacz_holds_the_documents(archived, tm
                 time.sleep(0.2)
         assert body is not None and hashlib.sha256(body).hexdigest() == cited.sha256
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
 
     out = tmp_path / "archive.wacz"
     assert main(["export", "--format", "wacz", "-o", str(out)]) == 0
