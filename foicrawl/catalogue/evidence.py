@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion
@@ -223,3 +223,12 @@ def latest_content_hashes(session: Session, council: str) -> dict[str, str]:
         .where(Release.council == council)
     )  # fmt: skip
     return {case_ref: digest for case_ref, digest in rows}
+
+
+def evidence_counts(session: Session, council: str | None = None) -> dict[str, int]:
+    """Documents and other evidence (cited pages, web-service answers) the catalogue holds."""
+    if not has_evidence(session):
+        return {"documents": 0, "pages": 0}
+    query = select(Evidence.kind, func.count()).group_by(Evidence.kind)
+    found = dict(session.execute(query.where(Evidence.council == council) if council else query).all())
+    return {"documents": found.get("document", 0), "pages": sum(n for kind, n in found.items() if kind != "document")}

@@ -7,6 +7,7 @@ import time
 from contextlib import ExitStack
 
 from foicrawl import config
+from foicrawl.catalogue.evidence import evidence_counts
 from foicrawl.catalogue.read_only import shown_url
 from foicrawl.catalogue.releases import counts
 from foicrawl.catalogue.session import session_factory
@@ -95,11 +96,14 @@ def print_run_summary(results) -> int:
                          run.items_dropped, run.requests, f"{seconds:.1f}", len(run.warc_files),
                          human_bytes(run.warc_bytes)])  # fmt: skip
         held = counts(session)
+        evidence = evidence_counts(session)
     print()
     print_table(rows, ["council", "releases", "new", "changed", "unchanged", "dropped", "requests", "seconds",
                        "WARC files", "WARC size"])  # fmt: skip
     print()
     print(f"Catalogue: {shown_url(config.database_url())} ({held['releases']} releases, {held['versions']} versions)")
+    print(f"Evidence: {evidence['documents']} documents and {evidence['pages']} cited pages and web-service answers "
+          f"(`foicrawl evidence REF` lists what a release points to)")  # fmt: skip
     print(f"WARC files: {config.warc_dir()}")
     if failed:
         print(f"{failed} crawl(s) failed: see the logs in {config.archive_dir() / 'logs'}", file=sys.stderr)
