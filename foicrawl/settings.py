@@ -41,6 +41,9 @@ FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Scrapy's, with the public suffix list bundled with tldextract (no fetch, nothing under $HOME).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "foicrawl.crawling.cookies.OfflineCookiesMiddleware": 700,
     "foicrawl.crawling.middleware.BackoffRetryMiddleware": 550,
     # Closest to the network, so they see every failure before anything retries it.
     "foicrawl.crawling.middleware.UnreachableSiteGuard": 980,
@@ -68,8 +71,6 @@ FOICRAWL_RECHECK_COUNT = 10
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-# Offline machines cannot fetch the public suffix list; the bundled snapshot is enough.
-TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS = []
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "foicrawl.crawling.logformatter.FoicrawlLogFormatter"
