@@ -5,6 +5,7 @@ starts, not here, so that the environment of each run decides.
 """
 
 from foicrawl import __version__
+from foicrawl.codings import ACCEPTED_ENCODINGS
 
 BOT_NAME = "foicrawl"
 SPIDER_MODULES = ["foicrawl.spiders"]
@@ -27,8 +28,15 @@ DOWNLOAD_TIMEOUT = 60
 # Hastings' certificate chain has been unreliable: a crawl must not die of it. The evidence is the
 # bytes received, recorded in the WARC with the server's address.
 DOWNLOAD_VERIFY_CERTIFICATES = False
-DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # also caps decompression; the archive's readers use FOICRAWL_MAX_DECODED_SIZE
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+# Ask only for content codings every reader of the archive undoes (warcio, pywb, foicrawl's own):
+# Scrapy would also ask for zstd, which pywb and warcio cannot replay.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": ACCEPTED_ENCODINGS,
+}
 
 # Retries on 429 and 5xx, with exponential backoff (foicrawl.crawling.middleware.BackoffRetryMiddleware).
 RETRY_ENABLED = True

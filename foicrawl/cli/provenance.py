@@ -8,6 +8,7 @@ from pathlib import Path
 
 from foicrawl import config
 from foicrawl.catalogue.session import session_factory
+from foicrawl.provenance.extract import RecordError
 from foicrawl.provenance.reindex import reindex
 from foicrawl.provenance.replay import ReplayError, prepare_pywb, replay, serve
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
@@ -49,21 +50,27 @@ def cmd_replay(args) -> int:
     width = max(len(label) for label, _ in replayed.provenance())
     for label, value in replayed.provenance():
         print(f"{label.ljust(width)}  {value}")
-    body = replayed.record.decoded_payload()
     out = args.out or Path(f"{replayed.release.council}-{replayed.release.case_ref.replace('/', '-')}-v{replayed.version.version}.html")
+    try:
+        body, note = replayed.record.decoded_payload(), "as sent; content-encoding undone"
+    except RecordError as error:  # keep what the server sent, and say why it is not readable
+        body, note = replayed.record.payload, "as sent, still encoded: it cannot be decoded"
+        print(f"foicrawl replay: {error}", file=sys.stderr)
+        replayed.problems.append(str(error))
     out.write_bytes(body)
-    print(f"{'page'.ljust(width)}  {out} ({len(body)} bytes, as sent; content-encoding undone)")
+    print(f"{'page'.ljust(width)}  {out} ({len(body)} bytes, {note})")
     return 0 if not replayed.problems else 1
 
 
 def cmd_reindex(args) -> int:
     started = time.monotonic()
     with session_factory().begin() as session:
-        counts = reindex(session, config.warc_dir())
+        counts = reindex(session, config.warc_dir(), report=lambda line: print(line, file=sys.stderr))
     indexed = update_index(config.warc_dir(), config.index_dir(), rebuild=True)
     print(f"Rebuilt the catalogue from {counts['files']} WARC files in {time.monotonic() - started:.1f}s: "
           f"{counts['new']} releases, {counts['changed']} later versions, {counts['unchanged']} unchanged "
-          f"captures, {counts['dropped']} pages dropped; {len(indexed)} CDXJ indexes rewritten")  # fmt: skip
+          f"captures, {counts['dropped']} pages dropped; {len(indexed)} CDXJ indexes rewritten"
+          + (f"; {counts['unreadable']} records could not be read (named above)" if counts["unreadable"] else ""))  # fmt: skip
     return 0
 
 

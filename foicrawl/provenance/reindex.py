@@ -7,8 +7,10 @@ exports the same as the one the crawls built.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +21,10 @@ from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.catalogue.releases import record_release
 from foicrawl.councils import register
 from foicrawl.pipelines.validate import problems
-from foicrawl.provenance.extract import is_release_record, read_capture, records_in, release_from_record
+from foicrawl.provenance.extract import RecordError, is_release_record, read_capture, records_in, release_from_record
 from foicrawl.warc.reader import ArchivedRecord
 
+logger = logging.getLogger(__name__)
 _NAME = re.compile(r"^foicrawl-(?P<spider>.+)-(?P<started>\d{14})-(?P<serial>\d{5})\.warc\.gz$")
 
 
@@ -61,8 +64,9 @@ def capture_of(record: ArchivedRecord, fetched: ArchivedRecord | None = None) ->
     return evidence
 
 
-def reindex(session: Session, warc_dir: Path) -> Counter:
-    """Replace the catalogue's releases with what the WARC files hold. Crawl runs are kept."""
+def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = logger.warning) -> Counter:
+    """Replace the catalogue's releases with what the WARC files hold. Crawl runs are kept. A record
+    that cannot be read is passed to `report` and counted as "unreadable"; the rebuild goes on."""
     session.execute(delete(ReleaseVersion))
     session.execute(delete(Release))
     counts: Counter = Counter()
@@ -87,7 +91,13 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
                     counts["unresolved revisits"] += 1
                     continue
                 fetched, record = record, read_capture(*original)
-            item = release_from_record(council, record)
+            try:
+                item = release_from_record(council, record)
+            except Exception as error:  # noqa: BLE001 - one unreadable record never stops a rebuild
+                counts["unreadable"] += 1
+                report(f"Skipped {error}" if isinstance(error, RecordError) else
+                       f"Skipped {record.target_uri} at offset {record.offset} of {path.name}: {type(error).__name__}: {error}")  # fmt: skip
+                continue
             if problems(item):
                 counts["dropped"] += 1
                 continue

@@ -58,6 +58,8 @@ def check_record(version: ReleaseVersion, record: ArchivedRecord) -> list[str]:
 def compare_fields(release: Release, version: ReleaseVersion, record: ArchivedRecord) -> list[str]:
     try:
         archived = release_from_record(release.council, record).to_dict()
+    except RecordError as error:
+        return [f"archived page cannot be decoded: {error}"]
     except Exception as error:  # noqa: BLE001 - a page we cannot read is a finding, not a crash
         return [f"archived page cannot be parsed: {type(error).__name__}: {error}"]
     stored = export_row(release, version)

@@ -21,6 +21,7 @@ from scrapy.exceptions import DontCloseSpider
 
 from foicrawl.catalogue.releases import HeldRelease, held_releases
 from foicrawl.catalogue.session import session_factory
+from foicrawl.codings import page_bytes
 from foicrawl.councils import council
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
 from foicrawl.crawling.runs import settle_abandoned
@@ -152,7 +153,10 @@ class CouncilSpider(scrapy.Spider):
 
     # Pages
     def page_text(self, response) -> str:
-        return decode_html(response.body, response.headers.get("Content-Type"))
+        """The page as the archive's readers see it: a coding Scrapy could not undo (named, or left
+        over by a server that compressed twice) goes through the same decoder as verify's."""
+        body = page_bytes(response.body, b", ".join(response.headers.getlist("Content-Encoding")))
+        return decode_html(body, response.headers.get("Content-Type"))
 
     def parse_release(self, response):
         held = self.held.get(site_key(response.url))
