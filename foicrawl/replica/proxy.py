@@ -2,7 +2,8 @@
 the wire (encodings, header bytes, document types), switched on one by one.
 
 The proxy asks the replica for each page uncompressed, then answers the client with the fault applied
-to the pages whose path matches the fault's pattern (every HTML page when the pattern is empty). It
+to the pages whose path matches the fault's pattern (every HTML page when the pattern is empty);
+other answers are gzipped when the client accepts it, as the replica does. It
 writes its answers byte for byte, so a header can carry raw UTF-8 or any name case and order. Control
 paths (`/__replica__/`) pass through untouched.
 """
@@ -129,6 +130,9 @@ class MisbehavingProxy:
             def relay(self, send_body: bool) -> None:
                 status, reason, headers, body = proxy.fetch(self.command, self.path, self.headers)
                 headers, body = proxy.misbehave(self.path, status, headers, body)
+                encoded = any(name.lower() == b"content-encoding" for name, _ in headers)
+                if not encoded and "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 256:
+                    headers, body = headers + [(b"Content-Encoding", b"gzip")], gzip.compress(body, mtime=0)
                 head = [f"HTTP/1.1 {status} {reason}".encode("latin-1")]
                 head += [name + b": " + value for name, value in headers]
                 head.append(b"Content-Length: " + str(len(body)).encode())
