@@ -24,8 +24,14 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
+
+
 def parse_html(body: bytes | str) -> HtmlElement:
-    """Parse a page; bytes are decoded by lxml from the page's own declaration."""
+    """Parse a page; bytes are decoded by lxml from the page's own declaration. An XHTML page's XML
+    declaration is dropped from decoded text (lxml refuses text that still names an encoding)."""
+    if isinstance(body, str):
+        body = _XML_DECLARATION.sub("", body, count=1)
     return lxml_html.document_fromstring(body)
 
 
