@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 CONTROL = "/__replica__/"
 # Response headers the proxy sets itself (framing), never copied from the replica.
+CUT = b"X-Proxy-Cut-At"  # not sent: where the "cut-body" fault stops writing
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "vary"}
 
 
@@ -67,6 +68,8 @@ FAULTS: dict[str, tuple[str, Callable[[Headers, bytes], tuple[Headers, bytes]]]]
                     lambda h, b: (h + [(b"content-disposition", "inline; filename=\"Réponse_FOI–2024.html\"".encode()),
                                        (b"X-Council-NOTE", "Grüße aus Hastings".encode()),
                                        (b"x-lower-case", b"kept as sent")], b)),
+    "cut-body": ("closes the connection halfway through the body it announced",
+                 lambda h, b: (h + [(CUT, b"half")], b)),
     "set-cookie": ("sets a session cookie, as many council sites do",
                    lambda h, b: (h + [(b"Set-Cookie", b"session=abc123; Path=/; HttpOnly")], b)),
 }
@@ -133,10 +136,15 @@ class MisbehavingProxy:
                 encoded = any(name.lower() == b"content-encoding" for name, _ in headers)
                 if not encoded and "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 256:
                     headers, body = headers + [(b"Content-Encoding", b"gzip")], gzip.compress(body, mtime=0)
+                cut = len(body) // 2 if any(n == CUT for n, _ in headers) else None
                 head = [f"HTTP/1.1 {status} {reason}".encode("latin-1")]
-                head += [name + b": " + value for name, value in headers]
+                head += [name + b": " + value for name, value in headers if name != CUT]
                 head.append(b"Content-Length: " + str(len(body)).encode())
-                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + (body if send_body else b""))
+                sent = body if cut is None else body[:cut]
+                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + (sent if send_body else b""))
+                if cut is not None:
+                    self.wfile.flush()
+                    self.close_connection = True
 
             def log_message(self, format: str, *args) -> None:
                 pass

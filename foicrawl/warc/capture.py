@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import re
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
@@ -167,5 +168,28 @@ class DownloadErrorCapture:
 
     def process_exception(self, request, exception):
         if not isinstance(exception, IgnoreRequest) and (capture := self._capture()):
-            capture.record_failure(request, f"{type(exception).__name__}: {exception}")
+            capture.record_failure(request, failure_reason(exception))
         return None
+
+
+def _said(error: BaseException) -> str:
+    """An exception in words: its message, the failures it carries (Twisted's ResponseFailed), or
+    failing both, the first line of its class's docstring."""
+    reasons = getattr(error, "reasons", None)
+    if reasons:
+        return "; ".join(f"{type(f.value).__name__}: {_said(f.value)}" for f in reasons)
+    text = str(error).strip()
+    if text and not text.startswith("[<twisted.python.failure.Failure"):
+        return text
+    doc = re.sub(r"\b[LCI]\{([^}]*)\}", r"\1", " ".join((type(error).__doc__ or "").split()))  # Twisted's markup
+    return doc.split(". ")[0].rstrip(".") + "." if doc else "no reason given"
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a request got no response, never empty: the error Scrapy raised, and what caused it."""
+    parts, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        parts.append(f"{type(error).__name__}: {_said(error)}")
+        error = error.__cause__
+    return parts[0] if len(parts) == 1 else f"{parts[0]} (caused by {'; '.join(parts[1:])})"

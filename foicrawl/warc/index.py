@@ -26,10 +26,10 @@ def index_warc(warc: Path, index_dir: Path) -> Path:
     return target
 
 
-def update_index(warc_dir: Path, index_dir: Path, rebuild: bool = False) -> list[Path]:
-    """Index every complete WARC file whose index is missing or older than the file."""
+def update_index(warc_dir: Path, index_dir: Path, rebuild: bool = False, prefix: str = "") -> list[Path]:
+    """Index every complete WARC file (named `prefix*`) whose index is missing or older than the file."""
     written = []
-    for warc in sorted(warc_dir.glob("*.warc.gz")):
+    for warc in sorted(warc_dir.glob(f"{prefix}*.warc.gz")):
         target = index_path(warc, index_dir)
         if rebuild or not target.exists() or target.stat().st_mtime < warc.stat().st_mtime:
             written.append(index_warc(warc, index_dir))
