@@ -58,6 +58,12 @@ DOWNLOADER_MIDDLEWARES = {
     "foicrawl.warc.capture.DownloadErrorCapture": 990,
 }
 
+# Scrapy's HTTP/1.1 handler, keeping each response's header block byte for byte for the WARC.
+DOWNLOAD_HANDLERS = {
+    "http": "foicrawl.warc.raw_headers.RawHeadersDownloadHandler",
+    "https": "foicrawl.warc.raw_headers.RawHeadersDownloadHandler",
+}
+
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,

@@ -86,6 +86,7 @@ class MisbehavingProxy:
         self.upstream = urlsplit(upstream)
         self.faults = {name: re.compile(pattern) for name, pattern in faults.items()}
         self.applied: dict[str, int] = {name: 0 for name in faults}
+        self.sent_heads: dict[str, bytes] = {}  # path -> the last status and header block sent for it
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.httpd.daemon_threads = True
@@ -141,7 +142,10 @@ class MisbehavingProxy:
                 head += [name + b": " + value for name, value in headers if name != CUT]
                 head.append(b"Content-Length: " + str(len(body)).encode())
                 sent = body if cut is None else body[:cut]
-                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + (sent if send_body else b""))
+                block = b"\r\n".join(head) + b"\r\n\r\n"
+                with proxy.lock:
+                    proxy.sent_heads[self.path] = block
+                self.wfile.write(block + (sent if send_body else b""))
                 if cut is not None:
                     self.wfile.flush()
                     self.close_connection = True

@@ -24,6 +24,7 @@ import foicrawl
 from foicrawl.config import index_dir, warc_dir
 from foicrawl.warc.index import index_warc
 from foicrawl.warc.prior import PriorCaptures
+from foicrawl.warc.raw_headers import raw_head
 from foicrawl.warc.reader import sha1_digest
 from foicrawl.warc.writer import Capture, HttpMessage, RotatingWarcWriter
 
@@ -55,7 +56,7 @@ def response_message(response: scrapy.http.Response) -> HttpMessage:
         reason = ""
     protocol = getattr(response, "protocol", None) or "HTTP/1.1"
     return HttpMessage(f"{response.status} {reason}".strip(), _header_pairs(response.headers), response.body,
-                       protocol=protocol.upper())  # fmt: skip
+                       protocol=protocol.upper(), raw_head=raw_head(response))  # fmt: skip
 
 
 class WarcCapture:

@@ -8,6 +8,7 @@ WARC-Concurrent-To), with block and payload digests. A file rotates once it pass
 from __future__ import annotations
 
 import os
+import re
 import socket
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
 OPEN_SUFFIX = ".open"
@@ -33,6 +34,7 @@ class HttpMessage:
     headers: list[tuple[str, str]]
     body: bytes = b""
     protocol: str = "HTTP/1.1"
+    raw_head: bytes | None = None  # the status and header lines as received, when the client kept them
 
 
 @dataclass
@@ -82,6 +84,29 @@ def _framing_safe(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
             for name, value in headers]  # fmt: skip
 
 
+_UNDONE_FRAMING_LINE = re.compile(rb"^(" + b"|".join(n.encode() for n in UNDONE_FRAMING) + rb")([ \t]*:)", re.I | re.M)
+
+
+class HeadAsReceived(StatusAndHeaders):
+    """HTTP headers written into the record as the bytes received (warcio would re-serialise them:
+    names re-cased by Scrapy, non-ASCII bytes percent-encoded). Only the undone framing header is
+    renamed, in place, as in `_framing_safe`."""
+
+    def __init__(self, raw: bytes):
+        self.raw = _UNDONE_FRAMING_LINE.sub(rb"X-Archive-Orig-\1\2", raw)
+        parsed = StatusAndHeadersParser([], verify=False).parse(BytesIO(self.raw))
+        super().__init__(parsed.statusline, parsed.headers, protocol=parsed.protocol)
+
+    def compute_headers_buffer(self, header_filter=None) -> None:
+        self.headers_buff = self.raw
+
+
+def _http_headers(message: HttpMessage) -> StatusAndHeaders:
+    if message.raw_head:
+        return HeadAsReceived(message.raw_head)
+    return StatusAndHeaders(message.start_line, _framing_safe(message.headers), protocol=message.protocol)
+
+
 @dataclass
 class RotatingWarcWriter:
     """Writes records to `<directory>/<prefix>-<timestamp>-<serial>.warc.gz`.
@@ -129,8 +154,7 @@ class RotatingWarcWriter:
 
     def _http_record(self, record_type: str, url: str, message: HttpMessage, moment: datetime,
                      extra: dict[str, str]) -> object:  # fmt: skip
-        headers = StatusAndHeaders(message.start_line, _framing_safe(message.headers),
-                                   protocol=message.protocol)  # fmt: skip
+        headers = _http_headers(message)
         warc_headers = {"WARC-Record-ID": new_record_id(), "WARC-Date": warc_date(moment), **extra}
         return self._writer.create_warc_record(
             url, record_type, payload=BytesIO(message.body), length=len(message.body),
@@ -140,7 +164,7 @@ class RotatingWarcWriter:
     def _revisit_record(self, url: str, response: HttpMessage, moment: datetime, prior: PriorCapture,
                         extra: dict[str, str]) -> object:  # fmt: skip
         """The response's headers only, pointing at the earlier record that holds the same payload."""
-        headers = StatusAndHeaders(response.start_line, _framing_safe(response.headers), protocol=response.protocol)
+        headers = _http_headers(response)
         record = self._writer.create_revisit_record(
             url, prior.payload_digest, prior.url, prior.warc_date, http_headers=headers,
             warc_headers_dict={"WARC-Record-ID": new_record_id(), "WARC-Date": warc_date(moment), **extra},
