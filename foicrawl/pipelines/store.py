@@ -1,12 +1,19 @@
 """Last pipeline: releases into the catalogue, and the crawl's run record.
 
-Each item is committed as it comes, so a crawl stopped halfway keeps what it stored.
+Each item is committed as it comes, so a crawl stopped halfway keeps what it stored. Every commit
+goes through `transaction()`, which keeps the archive's ordering rule: the WARC records a commit
+points at are on disk (fsync'd) before the commit. Batching commits keeps the rule for free: one
+sync before each batch's commit.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
 from foicrawl.catalogue.session import session_factory
@@ -27,23 +34,33 @@ class StorePipeline:
     def open_spider(self) -> None:
         self.sessions = session_factory()
 
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A catalogue transaction whose commit waits for the WARC bytes to be durable."""
+        with self.sessions() as session:
+            yield session
+            writer = getattr(self.crawler.spider, "warc_writer", None)
+            if writer is not None:
+                writer.sync()
+            session.commit()
+
     def process_item(self, item):
         if isinstance(item, ReleaseGone):
             return self.withdrawn(item)
         if isinstance(item, ReleaseNotModified):
-            with self.sessions.begin() as session:
+            with self.transaction() as session:
                 if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at)):
                     self.crawler.stats.inc_value("foicrawl/releases/unchanged")
             return item
         # Seen when fetched: the WARC record's date, so a catalogue rebuilt from the archive agrees.
         seen_at = _moment((item.capture or {}).get("fetched_at"))
-        with self.sessions.begin() as session:
+        with self.transaction() as session:
             outcome = record_release(session, item.to_dict(), seen_at, self.crawler.spider.run_id)
         self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         return item
 
     def withdrawn(self, item: ReleaseGone) -> ReleaseGone:
-        with self.sessions.begin() as session:
+        with self.transaction() as session:
             if mark_withdrawn(session, item.council, item.case_ref, _moment(item.fetched_at).date()):
                 self.crawler.stats.inc_value("foicrawl/releases/withdrawn")
                 logger.info("Withdrawn: %s %s (%s answered %d)", item.council, item.case_ref, item.url, item.status)

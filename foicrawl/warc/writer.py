@@ -107,6 +107,15 @@ def _http_headers(message: HttpMessage) -> StatusAndHeaders:
     return StatusAndHeaders(message.start_line, _framing_safe(message.headers), protocol=message.protocol)
 
 
+def _sync_directory(directory: Path) -> None:
+    """fsync a directory, so that a file created or renamed in it keeps its name after a crash."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 @dataclass
 class RotatingWarcWriter:
     """Writes records to `<directory>/<prefix>-<timestamp>-<serial>.warc.gz`.
@@ -124,6 +133,7 @@ class RotatingWarcWriter:
     _stream: object = None
     _writer: WARCWriter | None = None
     _name: str | None = None
+    synced_to: int = 0  # bytes of the open file known to be on disk (fsync'd)
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
@@ -134,6 +144,8 @@ class RotatingWarcWriter:
         self._serial += 1
         self._name = f"{self.prefix}-{self._started}-{self._serial:05d}.warc.gz"
         self._stream = open(self.directory / (self._name + OPEN_SUFFIX), "wb")
+        self.synced_to = 0
+        _sync_directory(self.directory)  # the new name itself survives a power loss
         self._writer = WARCWriter(self._stream, gzip=True, warc_version=WARC_VERSION)
         info = {**self.warcinfo, "hostname": socket.gethostname(), "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"}  # fmt: skip
@@ -219,10 +231,27 @@ class RotatingWarcWriter:
         self._write(metadata)
         return request_id
 
+    def sync(self) -> None:
+        """Make every record written so far durable (flush and fsync), if any is not yet.
+
+        The ordering rule of the archive: a catalogue commit that points at a WARC record comes
+        after `sync()`; so batch commits, and sync once before each batch's commit."""
+        if self._stream is None or self._stream.tell() <= self.synced_to:
+            return
+        self._stream.flush()
+        os.fsync(self._stream.fileno())
+        self.synced_to = self._stream.tell()
+
+    @property
+    def current_file(self) -> str | None:
+        return self._name if self._writer is not None else None
+
     def close(self) -> None:
         if self._writer is None:
             return
+        self.sync()
         self._stream.close()
         os.replace(self.directory / (self._name + OPEN_SUFFIX), self.directory / self._name)
+        _sync_directory(self.directory)
         self.files_written.append(self._name)
         self._writer = self._stream = None
