@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from scrapy.exceptions import DropItem
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
@@ -52,6 +53,9 @@ class StorePipeline:
                 if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at)):
                     self.crawler.stats.inc_value("foicrawl/releases/unchanged")
             return item
+        if not (item.capture or {}).get("warc_record_id"):
+            raise DropItem(f"{item.url}: no WARC record holds this page (the archive could not be written), "
+                           "so it is not catalogued", log_level="ERROR")  # fmt: skip
         # Seen when fetched: the WARC record's date, so a catalogue rebuilt from the archive agrees.
         seen_at = _moment((item.capture or {}).get("fetched_at"))
         with self.transaction() as session:

@@ -8,6 +8,7 @@ downloader middleware chain and records requests that got no response at all.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import platform
 import re
@@ -26,10 +27,11 @@ from foicrawl.warc.index import index_warc
 from foicrawl.warc.prior import PriorCaptures
 from foicrawl.warc.raw_headers import raw_head
 from foicrawl.warc.reader import sha1_digest
-from foicrawl.warc.writer import Capture, HttpMessage, RotatingWarcWriter
+from foicrawl.warc.writer import Capture, HttpMessage, RotatingWarcWriter, WarcWriteError
 
 logger = logging.getLogger(__name__)
 CAPTURE_META = "foicrawl_capture"
+WARC_WRITE_FAILED = "warc_write_failed"  # the reason a crawl closes with when its WARC cannot be written
 
 
 def _header_pairs(headers) -> list[tuple[str, str]]:
@@ -66,6 +68,7 @@ class WarcCapture:
         self.crawler = crawler
         self.max_size = crawler.settings.getint("FOICRAWL_WARC_MAX_SIZE")
         self.writer: RotatingWarcWriter | None = None
+        self.stopping = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
@@ -104,14 +107,18 @@ class WarcCapture:
         digest = sha1_digest(response.body)
         prior = self.prior.same_payload(response.url, digest) if response.status == 200 else None
         moment = datetime.now(UTC)
-        capture = self.writer.write_exchange(
-            response.url,
-            request_message(request),
-            response_message(response),
-            moment,
-            ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
-            revisit_of=prior,
-        )
+        try:
+            capture = self.writer.write_exchange(
+                response.url,
+                request_message(request),
+                response_message(response),
+                moment,
+                ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
+                revisit_of=prior,
+            )
+        except WarcWriteError as error:
+            self.stop(error, response.url)
+            return
         request.meta[CAPTURE_META] = self.evidence(capture)
         if prior is None and response.status == 200:
             self.prior.remember(response.url, moment.strftime("%Y%m%d%H%M%S"), digest, capture.warc_file,
@@ -135,16 +142,33 @@ class WarcCapture:
     def record_failure(self, request, reason: str) -> None:
         if self.writer is None:
             return
-        self.writer.write_failure(request.url, request_message(request), datetime.now(UTC), reason)
+        try:
+            self.writer.write_failure(request.url, request_message(request), datetime.now(UTC), reason)
+        except WarcWriteError as error:
+            self.stop(error, request.url)
+            return
         self.crawler.stats.inc_value("foicrawl/warc/failures")
+
+    def stop(self, error: WarcWriteError, url: str) -> None:
+        """A crawl that cannot keep its evidence stops: nothing fetched from now on could be stored
+        (the store refuses a release without its WARC record)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.error("Stopping the crawl: %s (while archiving %s). Nothing more is fetched or stored; "
+                     "free space and crawl again.", error, url)  # fmt: skip
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED))
 
     def spider_closed(self, spider) -> None:
         if self.writer is None:
             return
         self.writer.close()
         files = self.writer.files_written
-        for name in files:
-            index_warc(warc_dir() / name, index_dir())
+        try:
+            for name in files:
+                index_warc(warc_dir() / name, index_dir())
+        except OSError as error:  # the next crawl indexes what is left unindexed
+            logger.error("Could not index the WARC files: %s", error)
         size = sum((warc_dir() / name).stat().st_size for name in files)
         self.crawler.stats.set_value("foicrawl/warc/files", len(files))
         self.crawler.stats.set_value("foicrawl/warc/bytes", size)
