@@ -8,28 +8,31 @@ from pathlib import Path
 
 from foicrawl import config
 from foicrawl.catalogue.session import session_factory
+from foicrawl.councils import register
+from foicrawl.crawling.locks import CouncilBusy, all_council_locks
 from foicrawl.provenance.extract import RecordError
-from foicrawl.provenance.reindex import reindex
+from foicrawl.provenance.reindex import reindex, spiders_in
 from foicrawl.provenance.replay import ReplayError, prepare_pywb, replay, serve
-from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
+from foicrawl.provenance.verify import MISMATCH, MISSING, OK, SKIPPED, verify_catalogue
 from foicrawl.warc.index import update_index
 
 
 def cmd_verify(args) -> int:
-    counts = {OK: 0, MISMATCH: 0, MISSING: 0}
+    counts = {OK: 0, MISMATCH: 0, MISSING: 0, SKIPPED: 0}
     started = time.monotonic()
     with session_factory()() as session:
         for finding in verify_catalogue(session, config.warc_dir(), args.council):
             counts[finding.status] += 1
-            if finding.status != OK:
+            if finding.status not in (OK, SKIPPED):
                 print(f"{finding.status.upper()}: {finding.council} {finding.case_ref} version {finding.version}: "
                       + "; ".join(finding.reasons))  # fmt: skip
     checked = sum(counts.values())
     print(f"{checked} versions checked in {time.monotonic() - started:.1f}s: {counts[OK]} OK, "
-          f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing")  # fmt: skip
+          f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing"
+          + (f", {counts[SKIPPED]} skipped (in files a running crawl is still writing)" if counts[SKIPPED] else ""))  # fmt: skip
     if checked == 0:
         print("Nothing to verify: the catalogue holds no releases" + (f" for {args.council}" if args.council else ""))
-    return 0 if counts[OK] == checked else 1
+    return 0 if counts[OK] + counts[SKIPPED] == checked else 1
 
 
 def cmd_replay(args) -> int:
@@ -64,8 +67,13 @@ def cmd_replay(args) -> int:
 
 def cmd_reindex(args) -> int:
     started = time.monotonic()
-    with session_factory().begin() as session:
-        counts = reindex(session, config.warc_dir(), report=lambda line: print(line, file=sys.stderr))
+    try:
+        with all_council_locks(set(register()) | spiders_in(config.warc_dir())), session_factory().begin() as session:
+            counts = reindex(session, config.warc_dir(), report=lambda line: print(line, file=sys.stderr))
+    except CouncilBusy as busy:
+        print(f"foicrawl reindex: {busy}; reindex rewrites every council's releases, so run it when the crawl "
+              "has finished (nothing was changed)", file=sys.stderr)  # fmt: skip
+        return 1
     indexed = update_index(config.warc_dir(), config.index_dir(), rebuild=True)
     print(f"Rebuilt the catalogue from {counts['files']} WARC files in {time.monotonic() - started:.1f}s: "
           f"{counts['new']} releases, {counts['changed']} later versions, {counts['unchanged']} unchanged "

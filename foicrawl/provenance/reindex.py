@@ -25,7 +25,12 @@ from foicrawl.provenance.extract import RecordError, is_release_record, read_cap
 from foicrawl.warc.reader import ArchivedRecord
 
 logger = logging.getLogger(__name__)
-_NAME = re.compile(r"^foicrawl-(?P<spider>.+)-(?P<started>\d{14})-(?P<serial>\d{5})\.warc\.gz$")
+_NAME = re.compile(r"^foicrawl-(?P<spider>.+)-(?P<started>\d{14})-(?P<serial>\d{5})\.warc\.gz(\.open)?$")
+
+
+def spiders_in(warc_dir: Path) -> set[str]:
+    """The spiders whose WARC files (complete or still open) are in `warc_dir`."""
+    return {match["spider"] for path in warc_dir.glob("foicrawl-*") if (match := _NAME.match(path.name))}
 
 
 def in_written_order(warc_dir: Path) -> list[Path]:

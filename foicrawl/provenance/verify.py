@@ -18,10 +18,12 @@ from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.catalogue.releases import export_row
 from foicrawl.provenance.extract import RecordError, read_capture, release_from_record
 from foicrawl.warc.reader import ArchivedRecord
+from foicrawl.warc.writer import OPEN_SUFFIX
 
 COMPARED_FIELDS = ("case_ref", "title", "requested_on", "responded_on", "published_on", "request_text",
                    "response_text", "response_links", "documents", "dates_as_shown", "url")  # fmt: skip
 OK, MISMATCH, MISSING = "ok", "mismatch", "missing"
+SKIPPED = "skipped"  # in a WARC file a crawl is still writing (.open): checked once it is closed
 
 
 @dataclass
@@ -76,6 +78,9 @@ def verify_version(release: Release, version: ReleaseVersion, warc_dir: Path) ->
         finding.status, finding.reasons = MISSING, ["no capture recorded"]
         return finding
     path = warc_dir / version.warc_file
+    if not path.exists() and path.with_name(path.name + OPEN_SUFFIX).exists():
+        finding.status, finding.reasons = SKIPPED, [f"{version.warc_file} is still being written (a crawl is running)"]
+        return finding
     if not path.exists():
         finding.status, finding.reasons = MISSING, [f"WARC file missing: {version.warc_file}"]
         return finding
