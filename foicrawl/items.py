@@ -68,6 +68,7 @@ class ReleaseNotModified:
     case_ref: str
     url: str
     fetched_at: str | None = None
+    capture: dict | None = None  # the 304 record
 
 
 @dataclass
@@ -79,3 +80,4 @@ class ReleaseGone:
     url: str
     status: int
     fetched_at: str | None = None
+    capture: dict | None = None  # the 404/410 record

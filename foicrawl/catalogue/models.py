@@ -50,6 +50,9 @@ class Release(Base):
     versions: Mapped[list[ReleaseVersion]] = relationship(
         back_populates="release", order_by="ReleaseVersion.version", cascade="all, delete-orphan"
     )
+    withdrawals: Mapped[list[Withdrawal]] = relationship(
+        back_populates="release", order_by="Withdrawal.withdrawn_at", cascade="all, delete-orphan"
+    )
 
 
 class ReleaseVersion(Base):
@@ -82,6 +85,28 @@ class ReleaseVersion(Base):
     fetched_at: Mapped[datetime | None] = mapped_column()
 
     release: Mapped[Release] = relationship(back_populates="versions")
+
+
+class Withdrawal(Base):
+    """A time a release's page was gone (404/410), and the time it came back, each with the WARC
+    record that showed it. A release withdrawn twice has two rows; history is never rewritten."""
+
+    __tablename__ = "withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
+    withdrawn_on: Mapped[date] = mapped_column(Date)
+    withdrawn_at: Mapped[datetime] = mapped_column()
+    status: Mapped[int | None] = mapped_column(Integer)  # what the page answered: 404 or 410
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(Integer)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    returned_at: Mapped[datetime | None] = mapped_column()
+    return_warc_file: Mapped[str | None] = mapped_column(Text)
+    return_warc_offset: Mapped[int | None] = mapped_column(Integer)
+    return_warc_record_id: Mapped[str | None] = mapped_column(String(64))
+
+    release: Mapped[Release] = relationship(back_populates="withdrawals")
 
 
 class CrawlRun(Base):

@@ -77,7 +77,7 @@ def cmd_reindex(args) -> int:
     indexed = update_index(config.warc_dir(), config.index_dir(), rebuild=True)
     print(f"Rebuilt the catalogue from {counts['files']} WARC files in {time.monotonic() - started:.1f}s: "
           f"{counts['new']} releases, {counts['changed']} later versions, {counts['unchanged']} unchanged "
-          f"captures, {counts['dropped']} pages dropped; {len(indexed)} CDXJ indexes rewritten"
+          f"captures, {counts['dropped']} pages dropped, {counts['withdrawn']} withdrawals; {len(indexed)} CDXJ indexes rewritten"
           + (f"; {counts['unreadable']} records could not be read (named above)" if counts["unreadable"] else ""))  # fmt: skip
     return 0
 

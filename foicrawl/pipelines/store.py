@@ -46,29 +46,29 @@ class StorePipeline:
             session.commit()
 
     def process_item(self, item):
-        if isinstance(item, ReleaseGone):
-            return self.withdrawn(item)
-        if isinstance(item, ReleaseNotModified):
-            with self.transaction() as session:
-                if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at)):
-                    self.crawler.stats.inc_value("foicrawl/releases/unchanged")
-            return item
         if not (item.capture or {}).get("warc_record_id"):
-            raise DropItem(f"{item.url}: no WARC record holds this page (the archive could not be written), "
+            raise DropItem(f"{item.url}: no WARC record holds this answer (the archive could not be written), "
                            "so it is not catalogued", log_level="ERROR")  # fmt: skip
-        # Seen when fetched: the WARC record's date, so a catalogue rebuilt from the archive agrees.
-        seen_at = _moment((item.capture or {}).get("fetched_at"))
         with self.transaction() as session:
-            outcome = record_release(session, item.to_dict(), seen_at, self.crawler.spider.run_id)
-        self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
+            outcome = store_item(session, item, self.crawler.spider.run_id)
+        if outcome:
+            self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
+        if outcome == "withdrawn":
+            logger.info("Withdrawn: %s %s (%s answered %d)", item.council, item.case_ref, item.url, item.status)
         return item
 
-    def withdrawn(self, item: ReleaseGone) -> ReleaseGone:
-        with self.transaction() as session:
-            if mark_withdrawn(session, item.council, item.case_ref, _moment(item.fetched_at).date()):
-                self.crawler.stats.inc_value("foicrawl/releases/withdrawn")
-                logger.info("Withdrawn: %s %s (%s answered %d)", item.council, item.case_ref, item.url, item.status)
-        return item
+
+def store_item(session: Session, item, run_id: str | None) -> str | None:
+    """One crawled answer into the catalogue, the same way for a crawl and for `reindex`: a release
+    page ("new", "changed", "unchanged"), a 304 ("unchanged": a sighting), a 404/410 ("withdrawn").
+    None when it changes nothing. Every moment is the WARC record's date."""
+    if isinstance(item, ReleaseGone):
+        moment = _moment(item.fetched_at)
+        marked = mark_withdrawn(session, item.council, item.case_ref, moment.date(), item.capture, item.status, moment)
+        return "withdrawn" if marked else None
+    if isinstance(item, ReleaseNotModified):
+        return "unchanged" if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at), item.capture) else None
+    return record_release(session, item.to_dict(), _moment(item.capture.get("fetched_at")), run_id)
 
 
 def _moment(iso: str | None) -> datetime:

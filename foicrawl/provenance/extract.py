@@ -5,6 +5,7 @@ and `reindex` see exactly what the crawl stored."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -16,7 +17,8 @@ from foicrawl.parsers.html_text import decode_html
 from foicrawl.pipelines.normalise import normalise
 from foicrawl.warc.reader import ArchivedRecord, RecordError, read_record
 
-__all__ = ["RecordError", "read_capture", "records_in", "page_text", "release_from_record", "is_release_record"]
+__all__ = ["RecordError", "RecordHead", "read_capture", "records_in", "record_heads", "page_text",
+           "release_from_record", "is_release_record", "is_release_url"]
 
 
 def read_capture(warc_dir: Path, warc_file: str, offset: int) -> ArchivedRecord:
@@ -31,6 +33,38 @@ def records_in(path: Path) -> Iterator[ArchivedRecord]:
         offsets = [iterator.get_record_offset() for _ in iterator]
     for offset in offsets:
         yield read_record(path, offset)
+
+
+@dataclass
+class RecordHead:
+    """What a WARC record says of itself, read without its payload: enough to order and pick records."""
+
+    path: Path
+    offset: int
+    record_type: str
+    record_id: str | None
+    date: str | None
+    target_uri: str | None
+    status: int | None
+    refers_to: str | None
+
+
+def record_heads(path: Path) -> Iterator[RecordHead]:
+    """Every record of a WARC file, headers only, in written order (read them in full with
+    `read_capture`)."""
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        for record in iterator:
+            http = record.http_headers if record.rec_type in ("response", "revisit") else None
+            status = http.get_statuscode() if http is not None else None
+            get = record.rec_headers.get_header
+            yield RecordHead(Path(path), iterator.get_record_offset(), record.rec_type, get("WARC-Record-ID"),
+                             get("WARC-Date"), get("WARC-Target-URI"), int(status) if status and status.isdigit() else None,
+                             get("WARC-Refers-To"))  # fmt: skip
+
+
+def is_release_url(council: str, url: str | None) -> bool:
+    return bool(url) and platform_of(council).is_release_url(url)
 
 
 def platform_of(council: str):

@@ -98,7 +98,8 @@ def verify_version(release: Release, version: ReleaseVersion, warc_dir: Path) ->
 
 
 def verify_catalogue(session: Session, warc_dir: Path, council: str | None = None) -> Iterator[Finding]:
-    query = (select(ReleaseVersion).join(Release).options(joinedload(ReleaseVersion.release))
+    query = (select(ReleaseVersion).join(Release)
+             .options(joinedload(ReleaseVersion.release).selectinload(Release.withdrawals))
              .order_by(Release.council, Release.case_ref, ReleaseVersion.version))  # fmt: skip
     if council:
         query = query.where(Release.council == council)

@@ -160,13 +160,14 @@ class CouncilSpider(scrapy.Spider):
 
     def parse_release(self, response):
         held = self.held.get(site_key(response.url))
-        fetched_at = (response.meta.get(CAPTURE_META) or {}).get("fetched_at")
+        capture = response.meta.get(CAPTURE_META)
+        fetched_at = (capture or {}).get("fetched_at")
         if response.status == 304:
             if held:
-                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at)
+                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at, capture)
         elif response.status in GONE:
             if held:
-                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at)
+                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at, capture)
             else:
                 logger.warning("Listed release %s answered %d", response.url, response.status)
                 self.crawler.stats.inc_value("foicrawl/listed_but_gone")

@@ -134,6 +134,7 @@ class WarcCapture:
         evidence = capture.to_dict()
         prior = evidence.pop("revisit_of")
         if prior:
+            evidence.update(revisit_warc_file=capture.warc_file, revisit_warc_offset=capture.warc_offset)
             evidence.update(warc_file=prior["warc_file"], warc_offset=prior["warc_offset"],
                             warc_length=prior["warc_length"], warc_record_id=prior["record_id"],
                             block_digest=prior["block_digest"], revisit_record_id=capture.warc_record_id)  # fmt: skip
