@@ -83,8 +83,31 @@ class ReleaseVersion(Base):
     payload_digest: Mapped[str | None] = mapped_column(String(128))
     block_digest: Mapped[str | None] = mapped_column(String(128))
     fetched_at: Mapped[datetime | None] = mapped_column()
+    # Which extraction read the fields ("hastings/1+text/1"; parsers.extraction_version). Null on
+    # versions stored before versions were recorded.
+    parser_version: Mapped[str | None] = mapped_column(String(64))
 
     release: Mapped[Release] = relationship(back_populates="versions")
+    superseded: Mapped[list[SupersededExtraction]] = relationship(
+        back_populates="version", order_by="SupersededExtraction.id", cascade="all, delete-orphan"
+    )
+
+
+class SupersededExtraction(Base):
+    """A version's fields as an earlier parser read them, kept when `foicrawl reparse` brought the
+    version up to today's parser: nothing stored is ever lost."""
+
+    __tablename__ = "superseded_extractions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("release_versions.id"), index=True)
+    parser_version: Mapped[str | None] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[dict] = mapped_column(JSON)  # the replaced values, by field name
+    replaced_at: Mapped[datetime] = mapped_column()
+    replaced_by: Mapped[str] = mapped_column(String(64))  # the parser version that replaced them
+
+    version: Mapped[ReleaseVersion] = relationship(back_populates="superseded")
 
 
 class Withdrawal(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -78,11 +78,17 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
         payload_digest=capture.get("payload_digest"),
         block_digest=capture.get("block_digest"),
         fetched_at=_as_datetime(capture.get("fetched_at")),
+        parser_version=record.get("parser_version"),
     )
 
 
-def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None) -> str:
-    """Store one normalised, validated release. Returns "new", "changed" or "unchanged"."""
+def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None,
+                   reread: Callable[[ReleaseVersion], dict | None] | None = None) -> str:  # fmt: skip
+    """Store one normalised, validated release. Returns "new", "changed" or "unchanged".
+
+    When today's reading differs from the latest version's, `reread` reads that version's own page
+    again with today's parser: if it gives today's reading, the council's page did not change, only
+    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields)."""
     release = session.scalar(
         select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
     )
@@ -99,8 +105,13 @@ def record_release(session: Session, record: dict, seen_at: datetime, run_id: st
         select(ReleaseVersion).where(ReleaseVersion.release_id == release.id,
                                      ReleaseVersion.version == release.latest_version)  # fmt: skip
     )
-    if latest is not None and latest.content_hash == content_hash(record):
+    new_hash = content_hash(record)
+    if latest is not None and latest.content_hash == new_hash:
         return "unchanged"
+    if latest is not None and reread is not None:
+        again = reread(latest)
+        if again is not None and content_hash(again) == new_hash:
+            return "unchanged"
     release.latest_version += 1
     release.versions.append(_new_version(record, release.latest_version, seen_at, run_id))
     return "changed"
@@ -217,6 +228,7 @@ def export_row(release: Release, version: ReleaseVersion) -> dict:
         "latest_version": release.latest_version,
         "content_hash": version.content_hash,
         "withdrawals": [withdrawal_row(w) for w in release.withdrawals],
+        "parser_version": version.parser_version,
     }
 
 

@@ -12,13 +12,14 @@ from foicrawl.councils import register
 from foicrawl.crawling.locks import CouncilBusy, all_council_locks
 from foicrawl.provenance.extract import RecordError
 from foicrawl.provenance.reindex import reindex, spiders_in
+from foicrawl.provenance.reparse import reparse
 from foicrawl.provenance.replay import ReplayError, prepare_pywb, replay, serve
-from foicrawl.provenance.verify import MISMATCH, MISSING, OK, SKIPPED, verify_catalogue
+from foicrawl.provenance.verify import MISMATCH, MISSING, OK, SKIPPED, STALE, verify_catalogue
 from foicrawl.warc.index import update_index
 
 
 def cmd_verify(args) -> int:
-    counts = {OK: 0, MISMATCH: 0, MISSING: 0, SKIPPED: 0}
+    counts = {OK: 0, MISMATCH: 0, MISSING: 0, STALE: 0, SKIPPED: 0}
     started = time.monotonic()
     with session_factory()() as session:
         for finding in verify_catalogue(session, config.warc_dir(), args.council):
@@ -29,10 +30,14 @@ def cmd_verify(args) -> int:
     checked = sum(counts.values())
     print(f"{checked} versions checked in {time.monotonic() - started:.1f}s: {counts[OK]} OK, "
           f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing"
+          + (f", {counts[STALE]} stale extraction" if counts[STALE] else "")
           + (f", {counts[SKIPPED]} skipped (in files a running crawl is still writing)" if counts[SKIPPED] else ""))  # fmt: skip
+    if counts[STALE]:
+        print("Stale extraction: the evidence holds, but an earlier parser read those fields; "
+              "`foicrawl reparse` updates them (the old values are kept).")  # fmt: skip
     if checked == 0:
         print("Nothing to verify: the catalogue holds no releases" + (f" for {args.council}" if args.council else ""))
-    return 0 if counts[OK] + counts[SKIPPED] == checked else 1
+    return 0 if counts[OK] + counts[STALE] + counts[SKIPPED] == checked else 1
 
 
 def cmd_replay(args) -> int:
@@ -82,6 +87,21 @@ def cmd_reindex(args) -> int:
     return 0
 
 
+def cmd_reparse(args) -> int:
+    started = time.monotonic()
+    councils = [args.council] if args.council else sorted(set(register()) | spiders_in(config.warc_dir()))
+    try:
+        with all_council_locks(councils), session_factory().begin() as session:
+            counts = reparse(session, config.warc_dir(), args.council, report=lambda line: print(line, file=sys.stderr))
+    except CouncilBusy as busy:
+        print(f"foicrawl reparse: {busy}; run it when the crawl has finished (nothing was changed)", file=sys.stderr)
+        return 1
+    print(f"Re-read {counts['checked']} versions with today's parsers in {time.monotonic() - started:.1f}s: "
+          f"{counts['updated']} updated (the values they replace are kept in superseded_extractions), "
+          f"{counts['current']} already current, {counts['unreadable']} not re-read (named above)")  # fmt: skip
+    return 1 if counts["unreadable"] else 0
+
+
 def add_commands(commands) -> None:
     verify = commands.add_parser("verify", help="check every catalogue version against its WARC record")
     verify.add_argument("--council")
@@ -98,3 +118,7 @@ def add_commands(commands) -> None:
 
     rei = commands.add_parser("reindex", help="rebuild the catalogue (and CDXJ index) from the WARC files alone")
     rei.set_defaults(func=cmd_reindex)
+
+    rep = commands.add_parser("reparse", help="bring stored fields up to today's parsers (old values kept)")
+    rep.add_argument("--council")
+    rep.set_defaults(func=cmd_reparse)

@@ -12,6 +12,9 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+# Raise when a change to these helpers, documents.py, dates.py or pipelines/normalise.py makes any
+# page's fields read differently: every platform's extraction version includes it.
+TEXT_HELPERS_VERSION = 1
 INVISIBLE_TAGS = {"script", "style", "noscript", "template"}
 # Page furniture that never belongs to a release's text.
 SKIPPED_TAGS = INVISIBLE_TAGS | {"form", "nav", "aside", "footer", "button"}

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
 from foicrawl.catalogue.session import session_factory
+from foicrawl.config import warc_dir
 from foicrawl.items import ReleaseGone, ReleaseNotModified
+from foicrawl.pipelines.rederive import parser_version_of, stored_page_reader
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.sessions = session_factory()
+        self.reread = stored_page_reader(warc_dir(), self.crawler.spider.name)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -50,7 +53,7 @@ class StorePipeline:
             raise DropItem(f"{item.url}: no WARC record holds this answer (the archive could not be written), "
                            "so it is not catalogued", log_level="ERROR")  # fmt: skip
         with self.transaction() as session:
-            outcome = store_item(session, item, self.crawler.spider.run_id)
+            outcome = store_item(session, item, self.crawler.spider.run_id, self.reread)
         if outcome:
             self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         if outcome == "withdrawn":
@@ -58,7 +61,7 @@ class StorePipeline:
         return item
 
 
-def store_item(session: Session, item, run_id: str | None) -> str | None:
+def store_item(session: Session, item, run_id: str | None, reread=None) -> str | None:
     """One crawled answer into the catalogue, the same way for a crawl and for `reindex`: a release
     page ("new", "changed", "unchanged"), a 304 ("unchanged": a sighting), a 404/410 ("withdrawn").
     None when it changes nothing. Every moment is the WARC record's date."""
@@ -68,7 +71,9 @@ def store_item(session: Session, item, run_id: str | None) -> str | None:
         return "withdrawn" if marked else None
     if isinstance(item, ReleaseNotModified):
         return "unchanged" if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at), item.capture) else None
-    return record_release(session, item.to_dict(), _moment(item.capture.get("fetched_at")), run_id)
+    # Read by today's extraction (this process's parser): recorded on the version it makes.
+    record = {**item.to_dict(), "parser_version": parser_version_of(item.council)}
+    return record_release(session, record, _moment(item.capture.get("fetched_at")), run_id, reread)
 
 
 def _moment(iso: str | None) -> datetime:

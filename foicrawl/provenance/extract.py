@@ -10,15 +10,11 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from foicrawl.councils import council as council_entry
-from foicrawl.items import ReleaseItem
-from foicrawl.parsers import PLATFORMS
-from foicrawl.parsers.html_text import decode_html
-from foicrawl.pipelines.normalise import normalise
+from foicrawl.pipelines.rederive import page_text, parser_version_of, platform_of, release_from_record
 from foicrawl.warc.reader import ArchivedRecord, RecordError, read_record
 
 __all__ = ["RecordError", "RecordHead", "read_capture", "records_in", "record_heads", "page_text",
-           "release_from_record", "is_release_record", "is_release_url"]
+           "release_from_record", "is_release_record", "is_release_url", "parser_version_of"]
 
 
 def read_capture(warc_dir: Path, warc_file: str, offset: int) -> ArchivedRecord:
@@ -67,23 +63,6 @@ def is_release_url(council: str, url: str | None) -> bool:
     return bool(url) and platform_of(council).is_release_url(url)
 
 
-def platform_of(council: str):
-    return PLATFORMS[council_entry(council).platform]
-
-
 def is_release_record(council: str, record: ArchivedRecord) -> bool:
     return (record.record_type in ("response", "revisit") and record.status == 200
             and platform_of(council).is_release_url(record.target_uri))  # fmt: skip
-
-
-def page_text(record: ArchivedRecord) -> str:
-    """The page as the crawl decoded it: content-encoding undone, then the charset Scrapy uses."""
-    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
-    return decode_html(record.decoded_payload(), content_type)
-
-
-def release_from_record(council: str, record: ArchivedRecord) -> ReleaseItem:
-    """Parse and normalise the release page held by a response record."""
-    item = platform_of(council).parse_release(page_text(record), record.target_uri, council)
-    normalise(item)
-    return item

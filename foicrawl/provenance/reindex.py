@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from foicrawl.catalogue.models import Release, ReleaseVersion, Withdrawal
 from foicrawl.councils import register
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
+from foicrawl.pipelines.rederive import stored_page_reader
 from foicrawl.pipelines.store import store_item
 from foicrawl.pipelines.validate import problems
 from foicrawl.provenance.extract import (
@@ -129,7 +130,7 @@ def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = lo
                 counts["dropped"] += 1
                 continue
             held[(council, site_key(item.url))] = item.case_ref
-        outcome = store_item(session, item, run_id)
+        outcome = store_item(session, item, run_id, stored_page_reader(warc_dir, council))
         if outcome:
             counts[outcome] += 1
         session.flush()
