@@ -9,46 +9,28 @@ sync before each batch's commit.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from scrapy.exceptions import DropItem
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
-from foicrawl.catalogue.session import session_factory
 from foicrawl.config import warc_dir
-from foicrawl.items import ReleaseGone, ReleaseNotModified
+from foicrawl.items import EvidenceItem, ReleaseGone, ReleaseNotModified
+from foicrawl.pipelines import CatalogueStep
 from foicrawl.pipelines.rederive import parser_version_of, stored_page_reader
 
 logger = logging.getLogger(__name__)
 
 
-class StorePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.sessions = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class StorePipeline(CatalogueStep):
     def open_spider(self) -> None:
-        self.sessions = session_factory()
+        super().open_spider()
         self.reread = stored_page_reader(warc_dir(), self.crawler.spider.name)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A catalogue transaction whose commit waits for the WARC bytes to be durable."""
-        with self.sessions() as session:
-            yield session
-            writer = getattr(self.crawler.spider, "warc_writer", None)
-            if writer is not None:
-                writer.sync()
-            session.commit()
-
     def process_item(self, item):
+        if isinstance(item, EvidenceItem):  # stored by the evidence pipeline
+            return item
         if not (item.capture or {}).get("warc_record_id"):
             raise DropItem(f"{item.url}: no WARC record holds this answer (the archive could not be written), "
                            "so it is not catalogued", log_level="ERROR")  # fmt: skip

@@ -18,12 +18,14 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from foicrawl.catalogue.models import Release, ReleaseVersion, Withdrawal
+from foicrawl.catalogue.evidence import record_evidence
+from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion, Withdrawal
 from foicrawl.councils import register
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.pipelines.rederive import stored_page_reader
 from foicrawl.pipelines.store import store_item
 from foicrawl.pipelines.validate import problems
+from foicrawl.provenance.evidence import evidence_from_archive, is_evidence_metadata
 from foicrawl.provenance.extract import (
     RecordError,
     RecordHead,
@@ -90,12 +92,15 @@ def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = lo
     council in the register is replayed in WARC-Date order through the crawl's own store code. A
     record that cannot be read is passed to `report` and counted as "unreadable"; the rebuild goes on.
     """
+    session.execute(delete(EvidenceLink))
+    session.execute(delete(Evidence))
     session.execute(delete(Withdrawal))
     session.execute(delete(ReleaseVersion))
     session.execute(delete(Release))
     counts: Counter = Counter()
     known = register()
     full_records: dict[str, RecordHead] = {}  # record id -> where, for resolving revisits
+    revisits: dict[str, RecordHead] = {}  # revisit record id -> where (evidence metadata may point at one)
     answers: list[tuple[datetime, int, int, RecordHead, str, str | None]] = []
     for order, path in enumerate(in_written_order(warc_dir)):
         counts["files"] += 1
@@ -106,8 +111,12 @@ def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = lo
                     info = warcinfo(read_capture(path.parent, path.name, head.offset))
                     council, run_id = info.get("foicrawl-spider"), info.get("foicrawl-run-id")
                     continue
-                if head.record_type == "response" and head.status == 200:
+                if head.record_type == "response":
                     full_records[head.record_id] = head
+                elif head.record_type == "revisit":
+                    revisits[head.record_id] = head
+                elif head.record_type == "metadata":  # a document's or cited page's, maybe
+                    answers.append((_moment(head.date), order, head.offset, head, EVIDENCE, run_id))
                 if (council in known and head.record_type in ("response", "revisit") and head.status in STORED
                         and is_release_url(council, head.target_uri)):  # fmt: skip
                     answers.append((_moment(head.date), order, head.offset, head, council, run_id))
@@ -117,6 +126,11 @@ def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = lo
     held: dict[tuple[str, str], str] = {}  # (council, site key) -> case reference
     for moment, _, _, head, council, run_id in sorted(answers, key=lambda a: a[:3]):
         try:
+            if council == EVIDENCE:
+                metadata = read_capture(head.path.parent, head.path.name, head.offset)
+                if is_evidence_metadata(metadata):
+                    counts[f"evidence {_reindex_evidence(session, metadata, full_records, revisits, run_id)}"] += 1
+                continue
             item = _answer(head, council, moment, full_records, held)
         except Exception as error:  # noqa: BLE001 - one unreadable record never stops a rebuild
             counts["unreadable"] += 1
@@ -138,6 +152,7 @@ def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = lo
 
 
 STORED = (200, 304, *GONE)
+EVIDENCE = "(evidence)"  # in place of a council: a metadata record, read in its turn
 
 
 def _moment(warc_date: str | None) -> datetime:
@@ -170,3 +185,23 @@ def _answer(head: RecordHead, council: str, moment: datetime, full_records: dict
     if head.status == 304:
         return ReleaseNotModified(council, case_ref, head.target_uri, fetched_at, capture)
     return ReleaseGone(council, case_ref, head.target_uri, head.status, fetched_at, capture)
+
+
+def _reindex_evidence(session: Session, metadata: ArchivedRecord, full_records: dict, revisits: dict,
+                      run_id: str | None) -> str:  # fmt: skip
+    """One document or cited page, from its metadata record and the response it points at."""
+    refers_to = metadata.warc_headers.get_header("WARC-Refers-To")
+    response = fetched = None
+    if refers_to in revisits:
+        fetched = read_capture(revisits[refers_to].path.parent, revisits[refers_to].path.name, revisits[refers_to].offset)
+        refers_to = fetched.warc_headers.get_header("WARC-Refers-To")
+    if refers_to:
+        if refers_to not in full_records:
+            return "unresolved"
+        original = full_records[refers_to]
+        response = read_capture(original.path.parent, original.path.name, original.offset)
+    item = evidence_from_archive(metadata, response, fetched, capture_of(response, fetched) if response else None)
+    seen_at = datetime.fromisoformat(item["capture"]["fetched_at"])
+    outcome = record_evidence(session, item, seen_at, run_id)
+    session.flush()
+    return outcome
