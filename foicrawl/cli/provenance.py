@@ -111,6 +111,8 @@ def cmd_reindex(args) -> int:
 
 def cmd_reparse(args) -> int:
     started = time.monotonic()
+    with read_only_sessions()():  # says where it looked when there is no catalogue, and makes none
+        pass
     councils = [args.council] if args.council else sorted(set(register()) | spiders_in(config.warc_dir()))
     try:
         with all_council_locks(councils), session_factory().begin() as session:
