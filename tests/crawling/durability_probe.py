@@ -35,6 +35,9 @@ class DurabilityProbe:
         self.log.flush()
 
     def before_commit(self, session) -> None:
-        for obj in list(session.identity_map.values()) + list(session.new):
-            if isinstance(obj, ReleaseVersion) and obj.warc_file and obj.warc_offset is not None:
-                self.write("commit", obj.warc_file, obj.warc_offset + obj.warc_length)
+        versions = [obj for obj in list(session.identity_map.values()) + list(session.new)
+                    if isinstance(obj, ReleaseVersion) and obj.warc_file and obj.warc_offset is not None]  # fmt: skip
+        for obj in versions:
+            self.write("commit", obj.warc_file, obj.warc_offset + obj.warc_length)
+        if not versions:
+            self.write("other commit", "", 0)
