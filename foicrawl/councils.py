@@ -8,6 +8,7 @@ scheduler's own options.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -15,7 +16,13 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from foicrawl.errors import FoicrawlError
+
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
+
+
+class RegisterError(FoicrawlError, ValueError):
+    """The councils file cannot be read, or names a field the register does not have."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,9 @@ class Council:
     base_url: str | None = None  # crawl this origin instead of the live one
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
     hosts: list[str] = field(default_factory=list)  # where its releases and listings live (default: the origin's host)
+    moderngov: str | None = None  # its ModernGov (committee) site, whose pages answers cite
+    moderngov_url: str | None = None  # crawl this origin instead of the live ModernGov site
+    cited_hosts: list[str] = field(default_factory=list)  # its other sites whose pages answers cite
 
     def own_hosts(self, crawl_origin: str | None = None) -> set[str]:
         """The hosts whose pages are this council's releases and listings. A crawl of a stand-in (a
@@ -37,6 +47,14 @@ class Council:
         if crawl_origin and crawl_origin.rstrip("/") != self.origin.rstrip("/"):
             return {urlsplit(crawl_origin).netloc.lower()}
         return {host.lower() for host in self.hosts} or {urlsplit(self.origin).hostname}
+
+    def evidence_hosts(self) -> set[str]:
+        """The live hosts whose pages, cited by an answer, are fetched as evidence: the council's
+        own site, its other sites, its ModernGov site. No other host is ever fetched."""
+        hosts = {urlsplit(self.origin).netloc.lower(), *(h.lower() for h in self.cited_hosts)}
+        if self.moderngov:
+            hosts.add(urlsplit(self.moderngov).netloc.lower())
+        return hosts
 
 
 @dataclass(frozen=True)
@@ -48,8 +66,13 @@ class SchedulerOptions:
 
 
 def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as stream:
-        return tomllib.load(stream)
+    try:
+        with open(path, "rb") as stream:
+            return tomllib.load(stream)
+    except OSError as error:
+        raise RegisterError(f"cannot read the councils file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RegisterError(f"the councils file {path} is not valid TOML: {error}") from None
 
 
 def local_file() -> Path | None:
@@ -65,7 +88,7 @@ def _known(cls, data: dict, where: str) -> dict:
     names = {f.name for f in fields(cls)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
+        raise RegisterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
     return data
 
 
@@ -87,8 +110,18 @@ def scheduler_options(path: Path | None = None) -> SchedulerOptions:
     return SchedulerOptions(**_known(SchedulerOptions, data, "[scheduler]"))
 
 
+def did_you_mean(slug: str, known) -> str:
+    close = difflib.get_close_matches(slug.lower(), sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_council(slug: str, known) -> str:
+    """What to tell someone who named a council the register does not hold."""
+    return f"unknown council {slug!r}{did_you_mean(slug, known)}; known: {', '.join(sorted(known))}"
+
+
 def council(slug: str) -> Council:
     councils = register()
     if slug not in councils:
-        raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(councils))}")
+        raise KeyError(unknown_council(slug, councils))
     return councils[slug]

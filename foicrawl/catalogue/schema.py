@@ -35,7 +35,7 @@ def add_missing_columns(engine: Engine) -> list[str]:
             kind = column.type.compile(dialect=engine.dialect)
             try:
                 with engine.begin() as connection:
-                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{_default_sql(column)}"))
+                    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{_default_sql(column)}'))
             except (OperationalError, ProgrammingError):  # another process added it first
                 continue
             added.append(f"{table.name}.{column.name}")

@@ -13,7 +13,6 @@ from datetime import date
 import scrapy
 
 from foicrawl.parsers import hastings
-from foicrawl.parsers.html_text import main_content, parse_html
 from foicrawl.spiders.base import CouncilSpider
 
 
@@ -33,10 +32,8 @@ class HastingsSpider(CouncilSpider):
 
     def parse_categories(self, response):
         """The category index: each category's listing names releases the year pages also name."""
-        root = main_content(parse_html(self.page_text(response)))
-        for href in root.xpath(".//a/@href"):
-            if "category=" in href:
-                yield self.listing_page_request(response.urljoin(href), self.parse_listing)
+        for url in hastings.category_urls(self.page_text(response), response.url):
+            yield self.listing_page_request(url, self.parse_listing)
 
     def listing_may_be_empty(self, listing, response) -> bool:
         """This year's page lists nothing in early January; a year listing is still recognisable."""

@@ -56,7 +56,7 @@ def test_faults_answer_only_the_requests_they_match_and_only_as_often_as_told(re
     assert get(front.base_url, "/disclosures?page=3", {"Cookie": "replica_consent=yes"})[0] == 200
     assert [get(front.base_url, "/disclosures?page=4")[0] for _ in range(3)] == [302, 302, 302]
     assert [get(front.base_url, "/disclosures?page=5")[0] for _ in range(4)] == [500] * 4
-    assert front.faulted == {"error-page": 1, "redirect-offsite": 1, "cookie-redirect": 1, "redirect-loop": 3,
+    assert front.applied == {"error-page": 1, "redirect-offsite": 1, "cookie-redirect": 1, "redirect-loop": 3,
                              "server-error": 4}  # fmt: skip
 
 

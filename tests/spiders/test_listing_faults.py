@@ -63,7 +63,7 @@ def test_a_full_run_whose_listing_fails_asks_for_no_held_release_and_withdraws_n
     run = runs("herefordshire")[-1]
     assert (run.status, run.releases_withdrawn) == ("incomplete", 0)
     assert not any(r["withdrawn"] for r in catalogue("herefordshire"))
-    assert front.faulted["not-found"] == 0, "no held release was asked for directly"
+    assert front.applied["not-found"] == 0, "no held release was asked for directly"
     assert ("WARNING: The listing was not read completely: not asking for the 60 held releases no listing named, "
             "so none is withdrawn this run") in log  # fmt: skip
 
