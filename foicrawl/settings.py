@@ -77,6 +77,7 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,
     "foicrawl.crawling.runs.RunRecorder": 200,
+    "foicrawl.crawling.progress.CrawlProgress": 250,
     "foicrawl.crawling.evidence_fetch.SizeCap": 300,
 }
 
@@ -119,6 +120,13 @@ FOICRAWL_FAILED_PAGES_MIN = 3
 # its log. Let a real one through with `-s FOICRAWL_MASS_WITHDRAWAL_SHARE=1` once checked by hand.
 FOICRAWL_MASS_WITHDRAWAL_SHARE = 0.05
 FOICRAWL_MASS_WITHDRAWAL_MIN = 5
+
+# Only a council crawl archives and records its run; Scrapy's debugging commands (shell, fetch, view,
+# parse, check) turn this off (foicrawl/crawling/commands).
+FOICRAWL_ARCHIVE = True
+
+# Seconds between the progress lines a crawl logs (pages, releases, rate, time left); 0: none.
+FOICRAWL_PROGRESS_INTERVAL = 5
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -12,6 +12,7 @@ from foicrawl import config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.session import session_factory
 from foicrawl.pipelines.coverage import field_fill
+from foicrawl.warc.capture import archives
 from foicrawl.warc.index import update_index
 from foicrawl.warc.recover import recover_open_files
 
@@ -85,12 +86,16 @@ class RunRecorder:
         return cls(crawler)
 
     def spider_opened(self, spider) -> None:
+        if not archives(self.crawler, spider):  # Scrapy's debugging commands record no run
+            return
         self.sessions = session_factory()
         with self.sessions.begin() as session:
             session.add(CrawlRun(run_id=spider.run_id, council=spider.name, mode=spider.mode,
                                  origin=spider.origin, started_at=datetime.now(UTC)))  # fmt: skip
 
     def spider_closed(self, spider, reason: str) -> None:
+        if self.sessions is None:
+            return
         stats = self.crawler.stats.get_stats()
         get = lambda key: int(stats.get(key, 0))  # noqa: E731
         errors = get("log_count/ERROR") + get("spider_exceptions")

@@ -35,7 +35,8 @@ from foicrawl.catalogue.session import engine_for
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
 from foicrawl.crawling.runs import GOOD
 from foicrawl.errors import OneLineParser
-from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
+from foicrawl.nightly.cron import cron_trigger
+from foicrawl.nightly.scheduling import run_council, stop_running_crawls
 from foicrawl.tables import print_table
 from foicrawl.urls import normalise_origin
 
@@ -53,14 +54,15 @@ def job_store() -> SQLAlchemyJobStore:
 
 def sync_jobs(scheduler, councils: dict[str, Council], timezone: str, grace: int) -> None:
     """Make a started scheduler's stored jobs match the register. An unchanged job keeps its stored
-    next run time, so a run missed while the scheduler was down is not forgotten."""
+    next run time, so a run missed while the scheduler was down is not forgotten; a changed schedule,
+    jitter or time zone reschedules it (the trigger's repr names all three)."""
     for slug, council in councils.items():
         trigger = trigger_for(council, timezone)
         job = scheduler.get_job(slug)
         if job is None:
             scheduler.add_job(run_council, trigger, args=[slug], id=slug, name=f"crawl {slug}",
                               coalesce=True, max_instances=1, misfire_grace_time=grace)  # fmt: skip
-        elif str(job.trigger) != str(trigger) or job.trigger.jitter != trigger.jitter:
+        elif repr(job.trigger) != repr(trigger):
             job.reschedule(trigger)
     for job in scheduler.get_jobs():
         if job.id not in councils:

@@ -10,15 +10,12 @@ truth when the crawl process dies without writing it.
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from foicrawl import config
@@ -45,23 +42,6 @@ class JobResult:
     status: str
     returncode: int | None = None
     skipped: str | None = None
-
-
-_WEEKDAY_NUMBER = re.compile(r"(?<![/\d])([0-7])(?!\d)")
-_CRON_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def cron_trigger(schedule: str, timezone: str, jitter: int = 0) -> CronTrigger:
-    """A trigger from cron fields "minute hour day month weekday" (weekday numbers as cron has them,
-    0 or 7 for Sunday), with an optional leading seconds field."""
-    fields = schedule.split()
-    if len(fields) not in (5, 6):
-        raise ValueError(f"schedule {schedule!r}: expected 5 cron fields (minute hour day month weekday), or 6 with seconds")
-    second = fields.pop(0) if len(fields) == 6 else "0"
-    minute, hour, day, month, weekday = fields
-    weekday = _WEEKDAY_NUMBER.sub(lambda m: _CRON_DAYS[int(m[1])], weekday)
-    return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
-                       timezone=ZoneInfo(timezone), jitter=jitter or None)  # fmt: skip
 
 
 def choose_mode(slug: str, full_every_days: int, now: datetime | None = None) -> str:

@@ -53,6 +53,8 @@ def failure_reason(error: BaseException) -> str:
 class CouncilSpider(EvidenceFetching, scrapy.Spider):
     """Base of every council spider; subclasses set `name` (the register's slug)."""
 
+    archives = True  # a council crawl keeps WARC files and records its run (warc.capture.archives)
+
     def __init__(self, base_url: str | None = None, mode: str = "full", run_id: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.council = council(self.name)
@@ -70,6 +72,10 @@ class CouncilSpider(EvidenceFetching, scrapy.Spider):
         self.requested: set[str] = set()
         self.swept = False
         self.ledger = PageLedger()  # what became of every listing and release page asked for
+
+    def announced_total(self) -> int | None:
+        """The number of releases the council's listing says it holds, where it says (progress lines)."""
+        return None
 
     def hold_council_lock(self) -> None:
         """One crawl of a council at a time. Holding the lock, whatever a dead crawl of this council

@@ -102,6 +102,10 @@ class DisclosureLogSpider(CouncilSpider):
         last = self.last_walk()
         return [p for p in super().failed_pages() if p.kind != "listing" or p.group == last]
 
+    def announced_total(self) -> int | None:
+        """The number of releases the listing last said it holds."""
+        return next((t[-1] for _, t in sorted(self.totals.items(), reverse=True) if t), None)
+
     def listing_problems(self) -> list[str]:
         """The last walk's: an earlier one that lost a page was walked again. After a full walk, a
         listing that named fewer releases than it announces was not read completely either."""
@@ -109,7 +113,7 @@ class DisclosureLogSpider(CouncilSpider):
         if last is None:
             return []
         problems = [describe(page) for page in self.ledger.problems("listing", last, any_group=False)]
-        announced = next((t[-1] for w, t in sorted(self.totals.items(), reverse=True) if t), None)
+        announced = self.announced_total()
         if not self.incremental and announced is not None and len(self.seen) < announced:
             problems.append(f"the listing announces {announced} releases; {len(self.seen)} were listed after "
                             f"{last} walk{'s' if last > 1 else ''}")  # fmt: skip

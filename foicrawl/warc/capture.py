@@ -61,6 +61,13 @@ def response_message(response: scrapy.http.Response) -> HttpMessage:
                        protocol=protocol.upper(), raw_head=raw_head(response))  # fmt: skip
 
 
+def archives(crawler, spider) -> bool:
+    """Whether this crawl archives and records a run: only a council crawl does. Scrapy's debugging
+    commands do not: `shell`, `fetch` and `view` run Scrapy's default spider, and foicrawl's versions
+    of them, of `parse` and of `check` (which run a council spider on one page) turn FOICRAWL_ARCHIVE off."""
+    return crawler.settings.getbool("FOICRAWL_ARCHIVE", True) and getattr(spider, "archives", False)
+
+
 class WarcCapture:
     """The extension that owns a crawl's WARC files."""
 
@@ -78,6 +85,8 @@ class WarcCapture:
         return cls(crawler)
 
     def spider_opened(self, spider) -> None:
+        if not archives(self.crawler, spider):
+            return
         run_id = getattr(spider, "run_id", "")
         self.writer = RotatingWarcWriter(
             directory=warc_dir(),
