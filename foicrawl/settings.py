@@ -4,6 +4,8 @@ Paths come from `foicrawl.config` (FOICRAWL_ARCHIVE_DIR, FOICRAWL_DATABASE_URL) 
 starts, not here, so that the environment of each run decides.
 """
 
+import os
+
 from foicrawl import __version__
 from foicrawl.codings import ACCEPTED_ENCODINGS
 
@@ -121,12 +123,13 @@ FOICRAWL_FAILED_PAGES_MIN = 3
 FOICRAWL_MASS_WITHDRAWAL_SHARE = 0.05
 FOICRAWL_MASS_WITHDRAWAL_MIN = 5
 
-# Only a council crawl archives and records its run; Scrapy's debugging commands (shell, fetch, view,
-# parse, check) turn this off (foicrawl/crawling/commands).
-FOICRAWL_ARCHIVE = True
+# Only a council crawl archives and records its run: Scrapy's debugging commands (shell, fetch, view,
+# parse, check) set FOICRAWL_ARCHIVE to False (foicrawl/crawling/commands). Not set here: a command's
+# own settings rank below the project's, so a value here would win over theirs.
 
-# Seconds between the progress lines a crawl logs (pages, releases, rate, time left); 0: none.
-FOICRAWL_PROGRESS_INTERVAL = 5
+# Seconds between the progress lines a crawl logs (pages, releases, rate, time left); 0: none. The
+# environment variable of the same name sets it for every crawl (demo's, the scheduler's).
+FOICRAWL_PROGRESS_INTERVAL = float(os.environ.get("FOICRAWL_PROGRESS_INTERVAL") or 5)
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

@@ -77,7 +77,8 @@ def cmd_demo(args) -> int:
             print(f"Crawling {slug} from {base_url} (log: {logs / f'{slug}.log'}) ...", flush=True)
             started = time.monotonic()
             process = run_crawl(slug, base_url, settings=DEMO_SETTINGS, log_file=logs / f"{slug}.log",
-                                spider_args={"moderngov_url": moderngov[slug].base_url})  # fmt: skip
+                                spider_args={"moderngov_url": moderngov[slug].base_url},
+                                progress=lambda line: print(f"  {line}", flush=True))  # fmt: skip
             results.append((process, time.monotonic() - started))
     return print_run_summary(results)
 

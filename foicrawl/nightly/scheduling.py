@@ -13,6 +13,7 @@ import logging
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,7 +25,7 @@ from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import Council, scheduler_options
 from foicrawl.councils import council as council_entry
 from foicrawl.crawling.locks import CouncilBusy, release, take_council_lock
-from foicrawl.crawling.process import start_crawl
+from foicrawl.crawling.process import following, start_crawl
 from foicrawl.crawling.runs import FAILED, GOOD, OK, find_run, settle_abandoned
 from foicrawl.spiders.base import ALREADY_RUNNING
 
@@ -82,8 +83,9 @@ def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime
         return run.status
 
 
-def run_council(slug: str, mode: str | None = None) -> JobResult:
-    """Crawl one council now. The scheduler's job; safe to call from several threads."""
+def run_council(slug: str, mode: str | None = None, progress: Callable[[str], None] | None = None) -> JobResult:
+    """Crawl one council now. The scheduler's job; safe to call from several threads. `progress` is
+    handed each progress line the crawl logs."""
     if _stopping.is_set():
         return JobResult(slug, None, mode, "skipped", skipped="the scheduler is stopping")
     entry: Council = council_entry(slug)
@@ -98,7 +100,8 @@ def run_council(slug: str, mode: str | None = None) -> JobResult:
     with _running_lock:
         _running[slug] = process
     try:
-        returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
+        with following(log_path, progress):
+            returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
     except subprocess.TimeoutExpired:
         logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
         process.kill()

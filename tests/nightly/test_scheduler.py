@@ -38,9 +38,12 @@ def scheduler(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def test_once_crawls_both_councils_and_records_the_runs(replica, archive, tmp_path):
     servers = {"hastings": replica("hastings", size=40), "herefordshire": replica("herefordshire", size=45)}
     config = councils_file(tmp_path, servers)
-    result = scheduler("--councils", str(config), "--once")
+    result = scheduler("--councils", str(config), "--once", env={**os.environ, "FOICRAWL_PROGRESS_INTERVAL": "0.2"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "hastings: ok (full, run " in result.stdout and "herefordshire: ok (full, run " in result.stdout
+    assert ": 40 releases, 40 new, 0 dropped)" in result.stdout and ": 45 releases, 45 new, 0 dropped)" in result.stdout
+    progress = [line for line in result.stdout.splitlines() if line.startswith("Progress: ")]
+    assert {line.split()[1] for line in progress} == {"hastings", "herefordshire"}, result.stdout
     recorded = {r.council: r for r in runs()}
     assert {c: (r.mode, r.status, r.releases_new) for c, r in recorded.items()} == {
         "hastings": ("full", "ok", 40), "herefordshire": ("full", "ok", 45)}  # fmt: skip
@@ -57,6 +60,15 @@ def test_once_crawls_both_councils_and_records_the_runs(replica, archive, tmp_pa
     for slug in servers:
         assert f"{tomorrow} 02:00" in lines[slug] or f"{datetime.now(ZoneInfo('Europe/London')):%Y-%m-%d} 02:00" in lines[slug]
     assert "incremental ok: 0 new" in lines["hastings"] and "full ok: 45 new" in lines["herefordshire"]
+
+
+def test_once_says_when_every_page_was_dropped(replica, archive, tmp_path):
+    server = replica("herefordshire", size=12)
+    server.site.theme = "broken"  # a redesign the parser cannot read: every release page is dropped
+    result = scheduler("--councils", str(councils_file(tmp_path, {"herefordshire": server})), "--once")
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("herefordshire:"))
+    assert line.startswith("herefordshire: all 12 pages read were dropped, no release kept (full, run "), line
 
 
 def test_unknown_council_is_refused(archive):
