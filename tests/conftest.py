@@ -65,13 +65,13 @@ def proxy():
 def crawl(archive):
     """Run `scrapy crawl` against a replica; returns the process record and its log text."""
 
-    def run(council: str, base_url: str, mode: str = "full", **settings):
+    def run(council: str, base_url: str, mode: str = "full", returncode: int = 0, **settings):
         logs = archive / "logs"
         log = logs / f"{council}-{len(list(logs.glob('*.log'))) if logs.exists() else 0}.log"
         process = run_crawl(council, base_url, mode, {**FAST, **{k: str(v) for k, v in settings.items()}},
                             log_file=log, timeout=600)  # fmt: skip
         text = log.read_text(encoding="utf-8", errors="replace")
-        assert process.returncode == 0, text[-3000:]
+        assert process.returncode == returncode, text[-3000:]
         return process, text
 
     return run

@@ -36,8 +36,9 @@ class HastingsSpider(CouncilSpider):
             yield self.listing_page_request(url, self.parse_listing)
 
     def listing_may_be_empty(self, listing, response) -> bool:
-        """This year's page lists nothing in early January; a year listing is still recognisable."""
-        return listing.recognised and response.cb_kwargs.get("year") == date.today().year
+        """A year with no releases (this year's page in early January, a quiet year) still shows a
+        year listing's own markup; an error page served with 200 does not."""
+        return listing.recognised and response.cb_kwargs.get("year") is not None
 
     def parse_listing(self, response, year: int | None = None):
         listing = self.listing_from(response, hastings.parse_listing)

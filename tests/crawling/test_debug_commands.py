@@ -35,6 +35,6 @@ def test_shell_fetch_and_parse_write_no_warc_and_record_no_run(replica, crawl, a
 
     assert sorted(p.name for p in (archive / "warc").iterdir()) == warcs, "no new WARC file, open or closed"
     assert not list(archive.glob("**/*default*")), "nothing named after Scrapy's default spider"
-    assert [(r.mode, r.status) for r in runs("hastings")] == [("full", "ok")], "only the crawl's run"
+    assert [(r.mode, r.status, r.listing_problems) for r in runs("hastings")] == [("full", "ok", [])], "only the crawl's run"
     assert main(["health", "--council", "hastings"]) == 0
     assert " ".join(capsys.readouterr().out.split()).count("hastings OK") == 1

@@ -73,7 +73,7 @@ def test_a_mass_withdrawal_is_refused_and_fails_the_run(replica, crawl, archive,
     crawl("herefordshire", server.base_url)
     for release in server.site.dataset.listed()[10:30]:  # a third of the log gone at once
         server.site.dataset.withdraw(release.case_ref)
-    _, log = crawl("herefordshire", server.base_url)
+    _, log = crawl("herefordshire", server.base_url, returncode=1)
     run = runs("herefordshire")[-1]
     assert (run.status, run.finish_reason, run.releases_withdrawn) == ("failed", "mass withdrawal suspected", 0)
     assert not any(r["withdrawn"] for r in catalogue("herefordshire"))
@@ -117,7 +117,7 @@ def test_many_failed_pages_fail_the_run(replica, proxy, crawl):
     front = proxy(server.base_url)
     front.add("server-error", match=r"^/disclosures/[^/?]*[0-7]$")  # about half the releases
     failing = sum(r.uid[-1] in "01234567" for r in server.site.dataset.listed())
-    crawl("herefordshire", front.base_url)
+    crawl("herefordshire", front.base_url, returncode=1)
     run = runs("herefordshire")[-1]
     assert failing > 10 and run.failed_pages == failing
     assert (run.status, run.finish_reason) == ("failed", f"{failing} of 63 pages failed")
