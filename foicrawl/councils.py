@@ -27,6 +27,7 @@ class Council:
     jitter: int = 900  # seconds of random delay, so councils on one platform are not all hit at once
     full_every_days: int = 7  # a full sweep when the last one is older than this; incremental otherwise
     base_url: str | None = None  # crawl this origin instead of the live one
+    nation: str = "england"  # england, wales, scotland or northern-ireland: which FOI law and bank holidays
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
 
 
@@ -83,3 +84,9 @@ def council(slug: str) -> Council:
     if slug not in councils:
         raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(councils))}")
     return councils[slug]
+
+
+def nation_of(slug: str) -> str:
+    """The council's nation (for working days and which Act it cites); England when unknown."""
+    entry = register().get(slug)
+    return entry.nation if entry else "england"

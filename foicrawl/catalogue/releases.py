@@ -15,7 +15,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from foicrawl.analysis.facts import release_facts
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.councils import nation_of
 from foicrawl.urls import origin_of
 
 # What a reader of the release sees; a change in any of these makes a new version. The URL is left
@@ -160,8 +162,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_row(release: Release, version: ReleaseVersion) -> dict:
+def export_row(release: Release, version: ReleaseVersion, nation: str | None = None) -> dict:
     """A release version in the export's contract fields (and a few more after them)."""
+    facts = release_facts(version.requested_on, version.responded_on, version.response_text,
+                          nation or nation_of(release.council))  # fmt: skip
     return {
         "council": release.council,
         "case_ref": release.case_ref,
@@ -187,6 +191,7 @@ def export_row(release: Release, version: ReleaseVersion) -> dict:
         "withdrawn_on": _iso(release.withdrawn_on),
         "latest_version": release.latest_version,
         "content_hash": version.content_hash,
+        **facts,  # working_days, late, exemptions
     }
 
 
@@ -194,7 +199,11 @@ def export_rows(session: Session, council: str | None = None, all_versions: bool
     query = select(Release).options(selectinload(Release.versions)).order_by(Release.council, Release.case_ref)
     if council:
         query = query.where(Release.council == council)
+    nations: dict[str, str] = {}
     for release in session.scalars(query):
+        if release.council not in nations:
+            nations[release.council] = nation_of(release.council)
+        nation = nations[release.council]
         versions = release.versions if all_versions else [v for v in release.versions if v.version == release.latest_version]
         for version in versions:
-            yield export_row(release, version)
+            yield export_row(release, version, nation)

@@ -1,4 +1,5 @@
-"""The `foicrawl` command: demo, replica, export, stats, verify, replay, reindex, runs, health.
+"""The `foicrawl` command: demo, replica, export, stats, verify, replay, reindex, runs, health, rounds,
+compare, search, diff.
 
 One module a group of subcommands; each adds its own parsers with `add_commands`.
 """
@@ -9,13 +10,13 @@ import argparse
 import os
 import sys
 
-from foicrawl.cli import catalogue, nightly, provenance, replica
+from foicrawl.cli import catalogue, nightly, provenance, replica, rounds
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="foicrawl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for group in (replica, catalogue, provenance, nightly):
+    for group in (replica, catalogue, provenance, nightly, rounds):
         group.add_commands(commands)
     return parser
 

@@ -9,6 +9,7 @@ import logging
 from datetime import UTC, datetime
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
+from foicrawl.catalogue.search import index_release
 from foicrawl.catalogue.session import session_factory
 from foicrawl.items import ReleaseGone, ReleaseNotModified
 
@@ -39,6 +40,8 @@ class StorePipeline:
         seen_at = _moment((item.capture or {}).get("fetched_at"))
         with self.sessions.begin() as session:
             outcome = record_release(session, item.to_dict(), seen_at, self.crawler.spider.run_id)
+            if outcome != "unchanged":
+                index_release(session, item.council, item.case_ref)
         self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         return item
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.catalogue.releases import record_release
+from foicrawl.catalogue.search import rebuild_index
 from foicrawl.councils import register
 from foicrawl.pipelines.validate import problems
 from foicrawl.provenance.extract import is_release_record, read_capture, records_in, release_from_record
@@ -95,4 +96,5 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
             seen_at = datetime.fromisoformat(item.capture["fetched_at"])
             counts[record_release(session, item.to_dict(), seen_at, run_id)] += 1
             session.flush()
+    counts["searchable"] = rebuild_index(session)
     return counts
