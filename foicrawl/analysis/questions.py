@@ -184,7 +184,9 @@ def restates(line: str, question: str) -> bool:
         return False
     if a == q or (len(q) >= 20 and a.startswith(q)):
         return True
-    return SequenceMatcher(None, a[: len(q) + 20], q, autojunk=False).ratio() >= 0.85
+    # Nearly the same words, asked: an answer that echoes the question ("52 street trees were
+    # planted in the same period") is an answer, not the question repeated.
+    return line.rstrip().endswith("?") and SequenceMatcher(None, a, q, autojunk=False).ratio() >= 0.9
 
 
 def _restated_prefix(head: str, question: str) -> str | None:
@@ -222,22 +224,21 @@ def align_answers(questions: list[Question], response_text: str | None) -> Align
     split = split_numbered(response_text)
     if split.items and questions:
         alignment.unaligned += split.preamble
-        last_restated = False
-        for item in split.items:
+        # Below a restated question the answer runs to the end of the response; after an answer
+        # given on its numbered line, what follows is a closing note.
+        split.items[-1].tail, closing = split.trailing, split.trailing
+        for n, item in enumerate(split.items):
             question, answer, how = _place(item, questions, by_number)
-            last_restated = how == "restated question"
+            if n == len(split.items) - 1 and how != "restated question" and closing:
+                item.tail = []
+                question, answer, how = _place(item, questions, by_number)
+                alignment.unaligned += closing
             if question is None:
                 alignment.unaligned.append(f"{item.label} {item.text}")
                 continue
             previous = alignment.answers.get(question.number)
             alignment.answers[question.number] = _join([previous, answer]) if previous else answer
             alignment.how.setdefault(question.number, how)
-        if last_restated and split.items:
-            # Below a restated question the answer runs to the end of the response.
-            last = _place(split.items[-1], questions, by_number)[0]
-            alignment.answers[last.number] = _join([alignment.answers[last.number], *split.trailing])
-        else:
-            alignment.unaligned += split.trailing
         return _finish(alignment)
     if questions:
         restated = _by_restated_paragraphs(questions, response_text)
@@ -252,7 +253,7 @@ def _place(item: Item, questions: list[Question], by_number: dict[int, Question]
     candidates = ([by_number[item.number]] if item.number in by_number else []) + questions
     for question in candidates:
         remainder = _restated_prefix(item.head, question.text)
-        if remainder is not None:
+        if remainder is not None and (remainder or item.subs or item.tail):
             subs = [f"{s.label} {s.text}" for s in item.subs]
             return question, _join([remainder, *subs, *item.tail]), "restated question"
     if item.kind == BULLET:

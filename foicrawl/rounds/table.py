@@ -18,7 +18,7 @@ from foicrawl.provenance.replay import COLLECTION, pywb_timestamp
 
 UNALIGNED = "unaligned"
 MATCH = 0.2  # a council's question takes the row of the reference question it is most like, from this cosine
-ALSO = 0.35  # ...and is noted in another row it is this like (questions merged into one)
+ALSO = 0.25  # ...and is noted in another row it is this like (questions merged into one)
 DEFAULT_REPLAY = "http://127.0.0.1:8080"  # `foicrawl replay --serve`
 
 
@@ -84,7 +84,9 @@ def _column(release: Release, version, replay_base: str) -> Column:
 
 
 def _rows_for(questions: list[Question], reference: list[Question]) -> dict[int, list[tuple[int, str]]]:
-    """For each of a council's question numbers, the reference rows (index, how) it answers."""
+    """For each of a council's question numbers, the reference rows (index, how) it answers: first
+    the row it is most like, then rows no other question took that it is also like (two questions
+    merged into one); the lowest row holds the answer."""
     if not questions or not reference:
         return {}
     model = vectorizer()
@@ -93,21 +95,20 @@ def _rows_for(questions: list[Question], reference: list[Question]) -> dict[int,
     except ValueError:
         return {q.number: [(n, "number")] for n, q in enumerate(questions) if n < len(reference)}
     similarity = (model.transform([q.full_text for q in questions]) @ model.transform([q.full_text for q in reference]).T).toarray()
-    best = similarity.argmax(axis=1)
-    rows: dict[int, list[tuple[int, str]]] = {}
-    for i, question in enumerate(questions):
-        j = int(best[i])
+    covered: dict[int, set[int]] = {}
+    for i in range(len(questions)):
+        j = int(similarity[i].argmax())
         if similarity[i, j] >= MATCH:
-            rows[question.number] = [(j, "number")]
+            covered[i] = {j}
         elif len(questions) == len(reference):
-            rows[question.number] = [(i, "number")]
-    taken = {row for placed in rows.values() for row, _ in placed}
-    for i, question in enumerate(questions):
-        for j in range(len(reference)):
-            if j not in taken and similarity[i, j] >= ALSO and question.number in rows:
-                rows[question.number].append((j, "merged"))
-                taken.add(j)
-    return rows
+            covered[i] = {i}
+    taken = {j for rows in covered.values() for j in rows}
+    for j in range(len(reference)):
+        i = int(similarity[:, j].argmax())
+        if j not in taken and i in covered and similarity[i, j] >= ALSO:
+            covered[i].add(j)
+    return {questions[i].number: [(j, "number" if n == 0 else "merged") for n, j in enumerate(sorted(rows))]
+            for i, rows in covered.items()}  # fmt: skip
 
 
 def build_comparison(session: Session, group: Group, replay_base: str = DEFAULT_REPLAY) -> Comparison:
