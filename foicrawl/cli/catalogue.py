@@ -25,7 +25,11 @@ def cmd_export(args) -> int:
             print("foicrawl export --format wacz needs -o FILE.wacz", file=sys.stderr)
             return 2
         with sessions() as session:
-            pages = write_wacz(session, config.warc_dir(), args.output, args.council)
+            try:
+                pages = write_wacz(session, config.warc_dir(), args.output, args.council)
+            except RuntimeError as error:
+                print(f"foicrawl export: {error}", file=sys.stderr)
+                return 1
         print(f"Wrote {args.output} ({pages} pages, {human_bytes(args.output.stat().st_size)})", file=sys.stderr)
         return 0
     with sessions() as session, ExitStack() as stack:

@@ -13,11 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.provenance.extract import RecordError, read_capture
+from foicrawl.provenance.reindex import warcinfo
 from foicrawl.provenance.tools import tool
 
 
+def page_text(version: ReleaseVersion) -> str:
+    """What ReplayWeb.page's text search reads for a page: the release's title, request, response
+    and documents, as the catalogue holds them."""
+    documents = "\n".join(d.get("title") or "" for d in version.documents or [] if isinstance(d, dict))
+    parts = (version.title, version.request_text, version.response_text, documents)
+    return "\n\n".join(p for p in parts if p)
+
+
 def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
-    """One page per release version: its URL, capture time and title."""
+    """One page per release version: its URL, capture time, title and text."""
     query = select(ReleaseVersion).join(Release).options(selectinload(ReleaseVersion.release))
     if council:
         query = query.where(Release.council == council)
@@ -30,15 +40,28 @@ def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
             "url": v.url,
             "ts": v.fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "title": f"{v.release.case_ref} {v.title}",
+            "text": page_text(v),
         })  # fmt: skip
     return pages
 
 
+def council_of(path: Path) -> str | None:
+    """The council whose crawl wrote a WARC file, from the file's own warcinfo record."""
+    try:
+        first = read_capture(path.parent, path.name, 0)
+    except RecordError:
+        return None
+    return warcinfo(first).get("foicrawl-spider") if first.record_type == "warcinfo" else None
+
+
 def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | None = None) -> int:
-    """Package every WARC file with the pages list. Returns the number of pages listed."""
+    """Package the WARC files (every one, or only those of `council`'s crawls: a crawl writes one
+    council's records only) with the pages list. Returns the number of pages listed."""
     warcs = sorted(warc_dir.glob("*.warc.gz"))
+    if council:
+        warcs = [path for path in warcs if council_of(path) == council]
     if not warcs:
-        raise RuntimeError(f"no WARC files in {warc_dir}: crawl something first")
+        raise RuntimeError(f"no WARC files{f' of {council}' if council else ''} in {warc_dir}: crawl something first")
     pages = pages_jsonl(session, council)
     with tempfile.TemporaryDirectory() as scratch:
         pages_file = Path(scratch) / "pages.jsonl"
