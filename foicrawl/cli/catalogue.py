@@ -13,6 +13,7 @@ from foicrawl.catalogue import export
 from foicrawl.catalogue.models import CrawlRun, Release
 from foicrawl.catalogue.releases import counts, export_rows
 from foicrawl.catalogue.session import session_factory
+from foicrawl.catalogue.timeliness import timeliness
 from foicrawl.councils import register
 from foicrawl.provenance.wacz import write_wacz
 from foicrawl.tables import human_bytes, print_table
@@ -49,8 +50,8 @@ def cmd_stats(args) -> int:
             last = session.scalar(select(CrawlRun).where(CrawlRun.council == slug)
                                   .order_by(CrawlRun.started_at.desc()).limit(1))  # fmt: skip
             last_run = f"{last.started_at:%Y-%m-%d %H:%M} {last.status}" if last else "never"
-            rows.append([slug, held["releases"], held["versions"], held["withdrawn"], last_run])
-    print_table(rows, ["council", "releases", "versions", "withdrawn", "last run (UTC)"])
+            rows.append([slug, held["releases"], held["versions"], held["withdrawn"], *timeliness(session, slug).describe(), last_run])
+    print_table(rows, ["council", "releases", "versions", "withdrawn", "median working days", "late (over 20)", "last run (UTC)"])
     warcs = sorted(config.warc_dir().glob("*.warc.gz")) if config.warc_dir().exists() else []
     print()
     print(f"Catalogue: {config.database_url()}")

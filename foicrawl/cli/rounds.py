@@ -1,14 +1,18 @@
-"""`foicrawl rounds`, `compare`, `search` and `diff`: using what the archive holds."""
+"""`foicrawl rounds`, `compare`, `search`, `diff` and `datasette`: using what the archive holds."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
+from foicrawl import config
 from foicrawl.analysis.worddiff import render
+from foicrawl.catalogue import datasette
 from foicrawl.catalogue.search import SearchError, index_is_stale, rebuild_index, search
 from foicrawl.catalogue.session import session_factory
 from foicrawl.rounds import render as compare_render
@@ -107,6 +111,35 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def datasette_command() -> str | None:
+    beside = Path(sys.executable).parent / "datasette"
+    return str(beside) if beside.exists() else shutil.which("datasette")
+
+
+def cmd_datasette(args) -> int:
+    url = config.database_url()
+    if not url.startswith("sqlite:///"):
+        print("foicrawl datasette: Datasette reads SQLite catalogues only; this one is " + url.split("://")[0],
+              file=sys.stderr)  # fmt: skip
+        return 2
+    database = Path(url.removeprefix("sqlite:///"))
+    if not database.exists():
+        print(f"foicrawl datasette: no catalogue at {database} yet: crawl something first", file=sys.stderr)
+        return 1
+    with session_factory().begin() as session:
+        datasette.prepare(session)
+    metadata = config.archive_dir() / "datasette.json"
+    metadata.write_text(json.dumps(datasette.metadata(database.stem), indent=2), encoding="utf-8")
+    command = datasette_command()
+    if command is None:
+        print(f"Prepared {database} and {metadata}, but Datasette is not installed: "
+              ".venv/bin/pip install -r requirements-datasette.txt", file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"Datasette on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
+    return subprocess.call([command, "serve", str(database), "--metadata", str(metadata), "--host", "127.0.0.1",
+                            "--port", str(args.port)])  # fmt: skip
+
+
 def _date(value: str) -> date:
     return date.fromisoformat(value)
 
@@ -142,3 +175,7 @@ def add_commands(commands) -> None:
     diff.add_argument("--to", dest="new", type=int, help="the newer version (default: the latest)")
     diff.add_argument("--full", action="store_true", help="print unchanged text in full")
     diff.set_defaults(func=cmd_diff)
+
+    browse = commands.add_parser("datasette", help="browse and search the catalogue in Datasette on 127.0.0.1")
+    browse.add_argument("--port", type=int, default=8001)
+    browse.set_defaults(func=cmd_datasette)

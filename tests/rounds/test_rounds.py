@@ -180,3 +180,36 @@ def test_diff_shows_the_edit_word_by_word_with_both_captures(archived, capsys):
     assert "== response_text" in out and "{+" in out and "0.6 FTE in April." in out
     assert main(["diff", "FOI2022/00092"]) == 1
     assert "one version only" in capsys.readouterr().err
+
+
+def test_datasette_opens_the_catalogue_with_views_and_search(archived):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from foicrawl.catalogue import datasette
+
+    with session_factory().begin() as session:
+        datasette.prepare(session)
+    database = archived / "catalogue.sqlite"
+    app = Datasette([str(database)], metadata=datasette.metadata("catalogue"))
+
+    async def get(path):
+        response = await app.client.get(path)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    found = asyncio.run(get("/catalogue/releases_view.json?_search=performance+handbook&_shape=array"))
+    assert {(r["council"], r["reference"]) for r in found} >= {("hastings", "FOIR-395819655"), ("herefordshire", "FOI2022/00092")}
+    cctv = asyncio.run(get("/catalogue/releases_view.json?reference=FOIR-629540178&_shape=array"))[0]
+    assert (cctv["working_days"], cctv["timeliness"], cctv["exemptions"]) == (22, "late", "FOIA s31(1)(a)")
+    assert cctv["warc_record_id"].startswith("<urn:uuid:")
+    versions = asyncio.run(get("/catalogue/versions_view.json?reference=FOIR-395819655&_shape=array"))
+    assert [v["version"] for v in versions] == [1, 2]
+
+
+def test_stats_shows_timeliness(archived, capsys):
+    assert main(["stats"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("hastings"))
+    late = sum(1 for r in catalogue("hastings") if r["late"])
+    assert f"{late} (" in line and late >= 3
