@@ -213,3 +213,20 @@ def test_stats_shows_timeliness(archived, capsys):
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("hastings"))
     late = sum(1 for r in catalogue("hastings") if r["late"])
     assert f"{late} (" in line and late >= 3
+
+
+def test_search_on_postgresql(postgres, replica, crawl, archive, monkeypatch, capsys):
+    monkeypatch.setenv("FOICRAWL_DATABASE_URL", postgres)
+    server = replica("herefordshire", size=45)
+    crawl("herefordshire", server.base_url)
+    for _ in range(2):  # as crawled, then rebuilt by reindex
+        assert main(["search", "performance management handbook", "--json"]) == 0
+        hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert hits[0]["case_ref"] == "FOI2022/00092" and "[" in hits[0]["snippet"] and hits[0]["capture"]["warc_file"]
+        assert main(["search", "social workers", "--exemption", "s40", "--json"]) == 0
+        assert [json.loads(line)["case_ref"] for line in capsys.readouterr().out.splitlines()] == ["FOI2025/01877"]
+        for query, found in (('"street trees"', ["EIR2023/01297"]), ('"street trees" -dieback', [])):
+            assert main(["search", query, "--since", "2023-01-01", "--json"]) == 0
+            assert [json.loads(line)["case_ref"] for line in capsys.readouterr().out.splitlines()] == found
+        assert main(["reindex"]) == 0
+        capsys.readouterr()
