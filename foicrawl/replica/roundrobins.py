@@ -318,20 +318,12 @@ def true_groups(held: set[tuple[str, str]] | None = None) -> dict[str, set[tuple
     return {name: members for name, members in groups.items() if len(members) >= 2}
 
 
+def expected_answers() -> dict[tuple[str, str], dict[int, str]]:
+    """A phrase of each release's answer to each question, by (council, case reference)."""
+    return {(v.council, v.case_ref): v.answers for rr in ROUND_ROBINS for v in rr.variants} | SEED_ANSWERS
+
+
 def truth_by_release() -> dict[tuple[str, str], Variant]:
     return {(v.council, v.case_ref): v for rr in ROUND_ROBINS for v in rr.variants} | {
         (d.council, d.case_ref): d for d in DECOYS}  # fmt: skip
 
-
-def pair_scores(predicted: list[set], truth: list[set]) -> tuple[float, float, int, int]:
-    """Pairwise precision and recall of a grouping against the truth, and the false and missed
-    pair counts. Pairs are unordered pairs of releases put in one group."""
-
-    def pairs(groups):
-        return {frozenset((a, b)) for g in groups for a in g for b in g if a < b}
-
-    found, wanted = pairs(predicted), pairs(truth)
-    hits = len(found & wanted)
-    precision = hits / len(found) if found else 1.0
-    recall = hits / len(wanted) if wanted else 1.0
-    return precision, recall, len(found - wanted), len(wanted - found)

@@ -17,6 +17,7 @@ from foicrawl.crawling.process import run_crawl
 from foicrawl.replica import roundrobins
 from foicrawl.replica.dataset import generate
 from foicrawl.replica.server import build_site, serving
+from foicrawl.rounds.evaluation import alignment_scores, grouping_scores
 from foicrawl.rounds.groups import find_groups
 from foicrawl.rounds.table import build_comparison
 
@@ -71,40 +72,25 @@ def test_seed_pair_is_one_group_with_eight_aligned_rows(archived):
     assert hastings.warc_record_id.startswith("<urn:uuid:") and hastings.replay_url.startswith("http://127.0.0.1:8080/foicrawl/")
 
 
-def grouping_and_alignment_scores() -> dict:
+def grouping_and_alignment_scores():
     """Precision and recall of grouping (pairs of releases) and of question alignment (answers in
     the right row) against the replica's truth."""
     held = {(r["council"], r["case_ref"]) for r in catalogue()}
     truth = roundrobins.true_groups(held)
     with session_factory()() as session:
         groups = find_groups(session)
-        predicted = [{(m.council, m.case_ref) for m in g.members} for g in groups]
         tables = [build_comparison(session, g) for g in groups]
-    precision, recall, false_pairs, missed_pairs = roundrobins.pair_scores(predicted, list(truth.values()))
-    expected = {key: v.answers for key, v in roundrobins.truth_by_release().items()} | roundrobins.SEED_ANSWERS
-    placed = wrong = missed = 0
-    for table in tables:
-        for n, column in enumerate(table.columns):
-            answers = expected.get((column.council, column.case_ref), {})
-            for number, phrase in answers.items():
-                rows_with = [r.key for r in table.rows if r.cells[n] and phrase in r.cells[n].text and r.key != "unaligned"]
-                if str(number) in rows_with:
-                    placed += 1
-                else:
-                    missed += 1
-                wrong += len([k for k in rows_with if k != str(number) and k not in {str(x) for x, p in answers.items() if p == phrase}])
-    return {"grouping": (precision, recall, false_pairs, missed_pairs), "groups": len(truth),
-            "alignment": (placed / (placed + wrong) if placed + wrong else 1.0, placed / (placed + missed) if placed + missed else 1.0)}
+    predicted = [{(m.council, m.case_ref) for m in g.members} for g in groups]
+    return len(truth), grouping_scores(predicted, list(truth.values())), alignment_scores(tables, roundrobins.expected_answers())
 
 
 def test_grouping_and_alignment_against_the_replica_truth(archived):
-    scores = grouping_and_alignment_scores()
-    precision, recall, false_pairs, missed_pairs = scores["grouping"]
-    print(f"\ngrouping: precision {precision:.2f}, recall {recall:.2f} over {scores['groups']} true groups;"
-          f" alignment: precision {scores['alignment'][0]:.2f}, recall {scores['alignment'][1]:.2f}")
-    assert scores["groups"] == 7
-    assert (false_pairs, missed_pairs) == (0, 0)
-    assert scores["alignment"] == (1.0, 1.0)
+    groups, grouping, alignment = grouping_and_alignment_scores()
+    print(f"\ngrouping: precision {grouping.precision:.2f}, recall {grouping.recall:.2f} over {groups} true groups;"
+          f" alignment: precision {alignment.precision:.2f}, recall {alignment.recall:.2f}")
+    assert groups == 7
+    assert (grouping.false, grouping.missed) == (0, 0)
+    assert (alignment.false, alignment.missed) == (0, 0) and alignment.precision == alignment.recall == 1.0
 
 
 def test_working_days_and_exemptions_exact_on_the_truth(archived):
