@@ -78,6 +78,23 @@ def _marker(line: str, expect_letter: str | None) -> tuple[str, int, str, str] |
     return None
 
 
+_INLINE = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})[.)]\s+(?=\S)")
+
+
+def _unrun(line: str) -> list[str]:
+    """A line holding a whole numbered list ("1) How many? 2) Who?", as web forms flatten
+    requests) as one line an item; other lines as they are."""
+    marks = [(int(m[1]), m.start()) for m in _INLINE.finditer(line)]
+    run: list[int] = []
+    for number, start in marks:
+        if number == len(run) + 1:
+            run.append(start)
+    if len(run) < 2:
+        return [line]
+    cuts = ([0] if run[0] > 0 else []) + run  # words before "1)" make a preamble line of their own
+    return [line[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True) if line[a:b].strip()]
+
+
 def split_numbered(text: str | None) -> Numbered:
     """Split text into the paragraphs before the first item, the items, and those after the last."""
     preamble: list[str] = []
@@ -88,7 +105,8 @@ def split_numbered(text: str | None) -> Numbered:
     sub: Item | None = None
     last_letter = {LETTER: 0}
     blank_since_item = False
-    for raw in (text or "").split("\n"):
+    lines = [part for raw in (text or "").split("\n") for part in (_unrun(raw.strip()) if raw.strip() else [""])]
+    for raw in lines:
         line = raw.strip()
         if not line:
             blank_since_item = True

@@ -130,3 +130,40 @@ def test_exemption_filters():
         assert f" {filter_key(query)} " not in keys, query
     with pytest.raises(ValueError):
         filter_key("personal data")
+
+
+def test_a_list_flattened_into_one_line_is_still_split():
+    text = "Please answer: 1) How many cameras? 2) Who maintains them? 3) What did it cost in 2022?"
+    assert [q.text for q in request_questions(text)] == ["How many cameras?", "Who maintains them?", "What did it cost in 2022?"]
+    assert request_questions("We spent £1.5 million in 2022. 3 people applied.") == []
+
+
+ASKED = ["How many electric vehicle charge points does the council own?",
+         "How many of those charge points were out of order for more than a week in 2023?",
+         "Which company maintains the council's electric vehicle charge points?",
+         "What income did the charge points raise in 2023/24?"]  # fmt: skip
+LETTER = "I am writing under the Freedom of Information Act 2000 to request the following information."
+
+
+def _group(*texts: str) -> list[set[str]]:
+    requests = [RequestText(f"council-{n}", f"REF-{n}", "t", text) for n, text in enumerate(texts)]
+    return [{m.case_ref for m in g.members} for g in group_requests(requests)]
+
+
+def test_grouping_survives_what_councils_do_to_a_shared_request():
+    numbered = "\n".join(f"{n}. {q}" for n, q in enumerate(ASKED, 1))
+    in_a_letter = ("Dear FOI team,\n\nI research public charging for a motoring charity and we are asking every council "
+                   "the same questions; we will publish the results.\n\n" + "\n".join(f"Q{n} {q}" for n, q in enumerate(ASKED, 1))
+                   + "\n\nYours faithfully,\nA. Driver")  # fmt: skip
+    merged = "\n".join(["1. " + ASKED[0], "2. " + ASKED[1] + " " + ASKED[2], "3. " + ASKED[3]])
+    with_definitions = LETTER + "\n" + numbered + "\n\nDefinitions: a charge point is a public electric vehicle charger."
+    assert _group(numbered, in_a_letter, merged, with_definitions) == [{"REF-0", "REF-1", "REF-2", "REF-3"}]
+
+
+def test_shared_letter_and_phrasing_do_not_make_one_request():
+    other = ["How many public toilets does the council own?", "How many of those toilets were closed for more than a week in 2023?",
+             "Which company cleans the council's public toilets?", "What income did the toilets raise in 2023/24?"]  # fmt: skip
+    one = LETTER + "\n" + "\n".join(f"{n}. {q}" for n, q in enumerate(ASKED, 1))
+    two = LETTER + "\n" + "\n".join(f"{n}. {q}" for n, q in enumerate(other, 1))
+    partly = LETTER + "\n1. " + ASKED[0] + "\n2. How many residents asked for a charge point outside their home?"
+    assert _group(one, two, partly) == []
