@@ -26,7 +26,7 @@ def spreadsheet_safe(value) -> str:
 
 def _days(column: Column) -> str:
     if column.working_days is None:
-        return "unknown"
+        return "unknown (dates not shown)"
     return f"{column.working_days}" + (" (late: over 20)" if column.late else "")
 
 
