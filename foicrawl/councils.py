@@ -8,13 +8,21 @@ scheduler's own options.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
+from foicrawl.errors import FoicrawlError
+
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
+NATIONS = ("england", "wales", "scotland", "northern-ireland")
+
+
+class RegisterError(FoicrawlError, ValueError):
+    """The councils file cannot be read, or names a field the register does not have."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +48,13 @@ class SchedulerOptions:
 
 
 def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as stream:
-        return tomllib.load(stream)
+    try:
+        with open(path, "rb") as stream:
+            return tomllib.load(stream)
+    except OSError as error:
+        raise RegisterError(f"cannot read the councils file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RegisterError(f"the councils file {path} is not valid TOML: {error}") from None
 
 
 def local_file() -> Path | None:
@@ -57,7 +70,7 @@ def _known(cls, data: dict, where: str) -> dict:
     names = {f.name for f in fields(cls)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
+        raise RegisterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
     return data
 
 
@@ -70,6 +83,9 @@ def register(path: Path | None = None) -> dict[str, Council]:
             if slug == "scheduler":
                 continue
             entries[slug] = {**entries.get(slug, {}), **override}
+    for slug, entry in entries.items():
+        if entry.get("nation", "england") not in NATIONS:
+            raise RegisterError(f"council {slug!r}: nation {entry['nation']!r} is not one of {', '.join(NATIONS)}")
     return {slug: Council(slug=slug, **_known(Council, entry, f"council {slug!r}")) for slug, entry in entries.items()}
 
 
@@ -79,10 +95,20 @@ def scheduler_options(path: Path | None = None) -> SchedulerOptions:
     return SchedulerOptions(**_known(SchedulerOptions, data, "[scheduler]"))
 
 
+def did_you_mean(slug: str, known) -> str:
+    close = difflib.get_close_matches(slug.lower(), sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_council(slug: str, known) -> str:
+    """What to tell someone who named a council the register does not hold."""
+    return f"unknown council {slug!r}{did_you_mean(slug, known)}; known: {', '.join(sorted(known))}"
+
+
 def council(slug: str) -> Council:
     councils = register()
     if slug not in councils:
-        raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(councils))}")
+        raise KeyError(unknown_council(slug, councils))
     return councils[slug]
 
 

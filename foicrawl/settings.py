@@ -9,6 +9,8 @@ from foicrawl import __version__
 BOT_NAME = "foicrawl"
 SPIDER_MODULES = ["foicrawl.spiders"]
 NEWSPIDER_MODULE = "foicrawl.spiders"
+# `scrapy crawl` checks the council and its arguments first, and exits non-zero when the run failed.
+COMMANDS_MODULE = "foicrawl.crawling.commands"
 
 # Who we are, and where a webmaster can reach us. Override FOICRAWL_CONTACT_URL for your deployment.
 FOICRAWL_CONTACT_URL = "https://github.com/foicrawl/foicrawl"

@@ -16,8 +16,9 @@ from functools import cache
 
 import holidays
 
+from foicrawl.councils import NATIONS
+
 STATUTORY_LIMIT = 20
-NATIONS = ("england", "wales", "scotland", "northern-ireland")
 _UK_PARTS = ("ENG", "WLS", "SCT", "NIR")
 
 

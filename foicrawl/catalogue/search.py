@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, select, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.analysis.exemptions import exemption_keys, filter_key
 from foicrawl.analysis.facts import release_facts
 from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.councils import nation_of
+from foicrawl.errors import FoicrawlError
 
 _SQLITE_TABLES = (
     """CREATE TABLE IF NOT EXISTS release_index (
@@ -44,7 +46,7 @@ _POSTGRES_TABLES = (
 _ready: set[str] = set()
 
 
-class SearchError(ValueError):
+class SearchError(FoicrawlError, ValueError):
     """A query the index cannot run, said in words a user can act on."""
 
 
@@ -217,8 +219,8 @@ class Hit:
 
 def search(session: Session, query: str, council: str | None = None, since: date | None = None,
            exemption: str | None = None, limit: int = 20) -> list[Hit]:  # fmt: skip
-    """Releases matching `query`, best first, with a snippet of where they match."""
-    ensure_index(session)
+    """Releases matching `query`, best first, with a snippet of where they match. Reads only (a
+    catalogue on read-only media searches as it is)."""
     where, params = [], {"limit": limit}
     if council:
         where.append("i.council = :council")
@@ -248,7 +250,13 @@ def search(session: Session, query: str, council: str | None = None, since: date
             " FROM release_fts f JOIN release_index i ON i.release_id = f.rowid"
             f" WHERE release_fts MATCH :query{filters}"
             " ORDER BY bm25(release_fts, 8.0, 2.0, 1.0, 1.0), i.dated DESC LIMIT :limit")  # fmt: skip
-    found = session.execute(statement.bindparams(bindparam("limit")), params).all()
+    try:
+        found = session.execute(statement.bindparams(bindparam("limit")), params).all()
+    except (OperationalError, ProgrammingError) as error:
+        if "no such table" not in str(error) and "does not exist" not in str(error):
+            raise
+        raise SearchError("this catalogue has no search index yet: `foicrawl reindex` (or any search on a"
+                          " writable copy) builds it") from None  # fmt: skip
     return _hits(session, [(row.release_id, row.snippet) for row in found])
 
 

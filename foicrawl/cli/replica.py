@@ -7,10 +7,13 @@ import time
 from contextlib import ExitStack
 
 from foicrawl import config
+from foicrawl.catalogue.read_only import shown_url
 from foicrawl.catalogue.releases import counts
 from foicrawl.catalogue.session import session_factory
+from foicrawl.cli.arguments import port_number
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run
+from foicrawl.errors import FoicrawlError
 from foicrawl.replica.dataset import generate
 from foicrawl.replica.server import FAULTS, SITES, build_site, serving
 from foicrawl.tables import human_bytes, print_table
@@ -19,19 +22,29 @@ DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802}
 
 
 def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str = "standard",
-                   faults=(), ports: dict[str, int] | None = None, shift_every: int = 0):  # fmt: skip
+                   faults=(), ports: dict[str, int | None] | None = None, shift_every: int = 0):  # fmt: skip
+    """Serve each council's replica on the port `ports` names (an error if it is taken; a council
+    left out gets any free port). Without `ports`, or where it says None, the council's usual port,
+    or any free one when that is taken."""
     servers = {}
     for slug in councils:
         options = {"theme": theme, "faults": tuple(faults)}
         if slug == "herefordshire" and shift_every:
             options["shift_every"] = shift_every
         site = build_site(slug, generate(slug, size=size, seed=seed), **options)
-        port = (DEFAULT_PORTS if ports is None else ports).get(slug, 0)
+        asked = None if ports is None else ports.get(slug, 0)
         try:
-            servers[slug] = stack.enter_context(serving(site, port))
-        except OSError:  # the usual port is taken: any free one will do
-            servers[slug] = stack.enter_context(serving(site, 0))
+            servers[slug] = stack.enter_context(serving(site, DEFAULT_PORTS.get(slug, 0) if asked is None else asked))
+        except OSError as error:
+            if asked is not None:
+                raise PortTaken(f"cannot serve {slug} on port {asked}: {error.strerror}; choose another with "
+                                f"--{slug}-port (0 picks a free one)") from None  # fmt: skip
+            servers[slug] = stack.enter_context(serving(site, 0))  # the usual port is taken: any free one will do
     return servers
+
+
+class PortTaken(FoicrawlError):
+    pass
 
 
 def cmd_demo(args) -> int:
@@ -69,7 +82,7 @@ def print_run_summary(results) -> int:
     print_table(rows, ["council", "releases", "new", "changed", "unchanged", "dropped", "requests", "seconds",
                        "WARC files", "WARC size"])  # fmt: skip
     print()
-    print(f"Catalogue: {config.database_url()} ({held['releases']} releases, {held['versions']} versions)")
+    print(f"Catalogue: {shown_url(config.database_url())} ({held['releases']} releases, {held['versions']} versions)")
     print(f"WARC files: {config.warc_dir()}")
     if failed:
         print(f"{failed} crawl(s) failed: see the logs in {config.archive_dir() / 'logs'}", file=sys.stderr)
@@ -110,6 +123,7 @@ def add_commands(commands) -> None:
                          help="misbehave as real sites do; repeatable")  # fmt: skip
     replica.add_argument("--shift-every", type=int, default=0,
                          help="publish a Herefordshire release after every N listing pages")  # fmt: skip
-    replica.add_argument("--hastings-port", type=int, default=8801)
-    replica.add_argument("--herefordshire-port", type=int, default=8802)
+    for slug, port in DEFAULT_PORTS.items():
+        replica.add_argument(f"--{slug}-port", type=port_number, metavar="PORT",
+                             help=f"default {port}, or any free port when that one is taken")  # fmt: skip
     replica.set_defaults(func=cmd_replica)

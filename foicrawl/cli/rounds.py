@@ -7,23 +7,25 @@ import shutil
 import subprocess
 import sys
 from contextlib import ExitStack
-from datetime import date
 from pathlib import Path
 
 from foicrawl import config
 from foicrawl.analysis.worddiff import render
 from foicrawl.catalogue import datasette
-from foicrawl.catalogue.search import SearchError, index_is_stale, rebuild_index, search
+from foicrawl.catalogue.read_only import read_only_sessions
+from foicrawl.catalogue.search import ensure_index, index_is_stale, rebuild_index, search
 from foicrawl.catalogue.session import session_factory
+from foicrawl.cli.arguments import add_council_option, iso_date, output_file, port_number
+from foicrawl.errors import FoicrawlError
 from foicrawl.rounds import render as compare_render
-from foicrawl.rounds.diff import DiffError, diff_versions
-from foicrawl.rounds.groups import NotFound, find_group, find_groups
+from foicrawl.rounds.diff import diff_versions
+from foicrawl.rounds.groups import find_group, find_groups
 from foicrawl.rounds.table import DEFAULT_REPLAY, build_comparison
-from foicrawl.tables import print_table
+from foicrawl.tables import print_table, printable
 
 
 def cmd_rounds(args) -> int:
-    with session_factory()() as session:
+    with read_only_sessions()() as session:
         groups = find_groups(session, args.council, args.min_councils)
     if not groups:
         print("No round robins found" + (f" for {args.council}" if args.council else "")
@@ -32,21 +34,17 @@ def cmd_rounds(args) -> int:
     for group in groups:
         dates = [m.on.isoformat() for m in group.members if m.on]
         span = f"{min(dates)} to {max(dates)}" if dates else "dates unknown"
-        print(f"{group.id}  {group.members[0].title}  ({len(group.members)} councils, {span}, match {group.confidence:.2f})")
+        print(printable(f"{group.id}  {group.members[0].title}  ({len(group.members)} councils, {span}, match {group.confidence:.2f})"))
         for member in group.members:
-            print(f"    {member.council:<16} {member.case_ref:<20} {member.on.isoformat() if member.on else '-':<10}  {member.title}")
+            on = member.on.isoformat() if member.on else "-"
+            print(printable(f"    {member.council:<16} {member.case_ref:<20} {on:<10}  {member.title}"))
     print(f"\n{len(groups)} round robins. `foicrawl compare GROUP` lines their answers up.")
     return 0
 
 
 def cmd_compare(args) -> int:
-    with session_factory()() as session:
-        try:
-            group = find_group(session, args.key, args.council)
-        except NotFound as error:
-            print(f"foicrawl compare: {error}", file=sys.stderr)
-            return 1
-        comparison = build_comparison(session, group, args.replay_base)
+    with read_only_sessions()() as session:
+        comparison = build_comparison(session, find_group(session, args.key, args.council), args.replay_base)
     fmt = args.format or (args.output.suffix.lstrip(".") if args.output and args.output.suffix.lstrip(".") in compare_render.FORMATS else "csv")
     with ExitStack() as stack:
         out = stack.enter_context(open(args.output, "w", encoding="utf-8", newline="")) if args.output else sys.stdout
@@ -56,18 +54,23 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _catalogue_writable() -> bool:
+    url = config.database_url()
+    if not url.startswith("sqlite:///"):
+        return True
+    path = Path(url.removeprefix("sqlite:///"))
+    return path.exists() and config.writable(path)
+
+
 def cmd_search(args) -> int:
-    sessions = session_factory()
-    with sessions.begin() as session:
-        if index_is_stale(session):
-            print("Building the search index (once, for a catalogue made before search) ...", file=sys.stderr)
-            rebuild_index(session)
-    with sessions() as session:
-        try:
-            hits = search(session, args.query, args.council, args.since, args.exemption, args.limit)
-        except SearchError as error:
-            print(f"foicrawl search: {error}", file=sys.stderr)
-            return 2
+    if _catalogue_writable():
+        with session_factory().begin() as session:
+            ensure_index(session)
+            if index_is_stale(session):
+                print("Building the search index (once, for a catalogue made before search) ...", file=sys.stderr)
+                rebuild_index(session)
+    with read_only_sessions()() as session:
+        hits = search(session, args.query, args.council, args.since, args.exemption, args.limit)
     if args.json:
         for hit in hits:
             print(json.dumps(hit.as_dict(), ensure_ascii=False))
@@ -79,20 +82,16 @@ def cmd_search(args) -> int:
         flags = [f"{hit.working_days} working days" + (" (late)" if hit.late else "")] if hit.working_days is not None else []
         flags += [", ".join(hit.exemptions)] if hit.exemptions else []
         flags += ["withdrawn"] if hit.withdrawn else []
-        print(f"{hit.council}  {hit.case_ref}  {hit.dated or '-'}  {hit.title}" + (f"  [{'; '.join(flags)}]" if flags else ""))
-        print(f"    {hit.snippet}")
+        print(printable(f"{hit.council}  {hit.case_ref}  {hit.dated or '-'}  {hit.title}" + (f"  [{'; '.join(flags)}]" if flags else "")))
+        print(printable(f"    {hit.snippet}"))
         capture = hit.capture
-        print(f"    v{hit.version} {hit.url}  (WARC {capture['warc_file']} @ {capture['warc_offset']}, {capture['warc_record_id']})")
+        print(printable(f"    v{hit.version} {hit.url}")+f"  (WARC {capture['warc_file']} @ {capture['warc_offset']}, {capture['warc_record_id']})")
     return 0
 
 
 def cmd_diff(args) -> int:
-    with session_factory()() as session:
-        try:
-            found = diff_versions(session, args.case_ref, args.council, args.old, args.new)
-        except DiffError as error:
-            print(f"foicrawl diff: {error}", file=sys.stderr)
-            return 1
+    with read_only_sessions()() as session:
+        found = diff_versions(session, args.case_ref, args.council, args.old, args.new)
     release, old, new = found.release, found.old, found.new
     print(f"{release.council} {release.case_ref}: version {old.version} -> version {new.version}")
     rows = [[f"version {v.version}", v.fetched_at.isoformat() if v.fetched_at else "-", v.warc_file or "-",
@@ -103,10 +102,9 @@ def cmd_diff(args) -> int:
         print("No field differs.")
     for change in found.changes:
         print(f"== {change.name}")
-        if change.words is not None:
-            print(render(change.words, context=None if args.full else 12))
-        else:
-            print(f"[-{change.old}-]\n{{+{change.new}+}}")
+        shown = (render(change.words, context=None if args.full else 12) if change.words is not None
+                 else f"[-{change.old}-]\n{{+{change.new}+}}")  # fmt: skip
+        print("\n".join(printable(line) for line in shown.split("\n")))
         print()
     return 0
 
@@ -119,50 +117,44 @@ def datasette_command() -> str | None:
 def cmd_datasette(args) -> int:
     url = config.database_url()
     if not url.startswith("sqlite:///"):
-        print("foicrawl datasette: Datasette reads SQLite catalogues only; this one is " + url.split("://")[0],
-              file=sys.stderr)  # fmt: skip
-        return 2
+        raise FoicrawlError("Datasette reads SQLite catalogues only; this one is " + url.split("://")[0])
     database = Path(url.removeprefix("sqlite:///"))
     if not database.exists():
-        print(f"foicrawl datasette: no catalogue at {database} yet: crawl something first", file=sys.stderr)
-        return 1
+        raise FoicrawlError(f"no catalogue at {database} yet: crawl something first")
+    if not _catalogue_writable():
+        raise FoicrawlError(f"{database} cannot be written, and Datasette needs views added to it: open a writable copy")
     with session_factory().begin() as session:
         datasette.prepare(session)
     metadata = config.archive_dir() / "datasette.json"
     metadata.write_text(json.dumps(datasette.metadata(database.stem), indent=2), encoding="utf-8")
     command = datasette_command()
     if command is None:
-        print(f"Prepared {database} and {metadata}, but Datasette is not installed: "
-              ".venv/bin/pip install -r requirements-datasette.txt", file=sys.stderr)  # fmt: skip
-        return 1
+        raise FoicrawlError(f"prepared {database} and {metadata}, but Datasette is not installed: "
+                            ".venv/bin/pip install -r requirements-datasette.txt")  # fmt: skip
     print(f"Datasette on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
     return subprocess.call([command, "serve", str(database), "--metadata", str(metadata), "--host", "127.0.0.1",
                             "--port", str(args.port)])  # fmt: skip
 
 
-def _date(value: str) -> date:
-    return date.fromisoformat(value)
-
-
 def add_commands(commands) -> None:
     rounds = commands.add_parser("rounds", help="round robins: groups of councils' releases that answer the same request")
-    rounds.add_argument("--council", help="only groups this council answered")
-    rounds.add_argument("--min-councils", type=int, default=2)
+    add_council_option(rounds, "only groups this council answered")
+    rounds.add_argument("--min-councils", type=int, default=2, help="at least this many councils in a group (default 2)")
     rounds.set_defaults(func=cmd_rounds)
 
     compare = commands.add_parser("compare", help="one round robin's answers side by side: a row a question, a column a council")
     compare.add_argument("key", help="a group id from `foicrawl rounds` (rr-...) or any member's case reference")
-    compare.add_argument("--council", help="whose case reference it is, when two councils share one")
+    add_council_option(compare, "whose case reference it is, when two councils share one")
     compare.add_argument("--format", choices=compare_render.FORMATS, help="default: from -o's suffix, else csv")
-    compare.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    compare.add_argument("-o", "--output", type=output_file, help="file to write (default: standard output)")
     compare.add_argument("--replay-base", default=DEFAULT_REPLAY,
                          help=f"where `foicrawl replay --serve` runs, for the evidence links (default {DEFAULT_REPLAY})")  # fmt: skip
     compare.set_defaults(func=cmd_compare)
 
     find = commands.add_parser("search", help="full-text search of titles, requests, responses and documents")
     find.add_argument("query", help='words, "a phrase", a OR b, -excluded, prefix*')
-    find.add_argument("--council")
-    find.add_argument("--since", type=_date, help="published (else responded, else requested) on or after YYYY-MM-DD")
+    add_council_option(find)
+    find.add_argument("--since", type=iso_date, help="published (else responded, else requested) on or after YYYY-MM-DD")
     find.add_argument("--exemption", help="releases citing it: s40, s43(2), EIR 12(5)(b), reg 13 ...")
     find.add_argument("--limit", type=int, default=20)
     find.add_argument("--json", action="store_true", help="one JSON object a hit")
@@ -170,12 +162,12 @@ def add_commands(commands) -> None:
 
     diff = commands.add_parser("diff", help="what changed between two versions of a release")
     diff.add_argument("case_ref")
-    diff.add_argument("--council")
+    add_council_option(diff, "the council holding the reference, where two hold it")
     diff.add_argument("--from", dest="old", type=int, help="the older version (default: the one before --to)")
     diff.add_argument("--to", dest="new", type=int, help="the newer version (default: the latest)")
     diff.add_argument("--full", action="store_true", help="print unchanged text in full")
     diff.set_defaults(func=cmd_diff)
 
     browse = commands.add_parser("datasette", help="browse and search the catalogue in Datasette on 127.0.0.1")
-    browse.add_argument("--port", type=int, default=8001)
+    browse.add_argument("--port", type=port_number, default=8001)
     browse.set_defaults(func=cmd_datasette)

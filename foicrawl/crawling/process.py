@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+MODES = ("full", "incremental")  # see spiders/base.py
 # A replica on this machine can take the crawl at full speed; live sites never get this.
 UNTHROTTLED = {
     "AUTOTHROTTLE_ENABLED": "False",

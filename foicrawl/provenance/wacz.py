@@ -13,9 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.extract import RecordError, read_capture
 from foicrawl.provenance.reindex import warcinfo
 from foicrawl.provenance.tools import tool
+
+
+class WaczError(FoicrawlError):
+    pass
 
 
 def page_text(version: ReleaseVersion) -> str:
@@ -61,7 +66,7 @@ def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | No
     if council:
         warcs = [path for path in warcs if council_of(path) == council]
     if not warcs:
-        raise RuntimeError(f"no WARC files{f' of {council}' if council else ''} in {warc_dir}: crawl something first")
+        raise WaczError(f"no WARC files{f' of {council}' if council else ''} in {warc_dir}: crawl something first")
     pages = pages_jsonl(session, council)
     with tempfile.TemporaryDirectory() as scratch:
         pages_file = Path(scratch) / "pages.jsonl"
@@ -70,5 +75,5 @@ def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | No
                    "--desc", "FOI disclosure-log releases archived by foicrawl", *map(str, warcs)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"wacz create failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise WaczError(f"wacz create failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
     return len(pages) - 1

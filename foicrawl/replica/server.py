@@ -271,6 +271,17 @@ def make_handler(site: ReplicaSite):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "ReplicaHTTP/1.0"
+        # Answer at network speed on kept-alive connections: no Nagle delay waiting for the
+        # client's delayed ACK (40 ms a request), and the head and body go out in one write.
+        disable_nagle_algorithm = True
+
+        def send(self, body: bytes = b"") -> None:
+            """End the head and write it with the body in one write (not end_headers: it
+            writes the head alone)."""
+            self._headers_buffer.append(b"\r\n")
+            head = b"".join(self._headers_buffer)
+            self._headers_buffer = []
+            self.wfile.write(head + body)
 
         def do_GET(self) -> None:
             self.respond(send_body=True)
@@ -302,7 +313,7 @@ def make_handler(site: ReplicaSite):
                         if name in headers:
                             self.send_header(name, headers[name])
                     self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self.send()
                     return
             if "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 256:
                 body = gzip.compress(body, mtime=0)
@@ -312,9 +323,7 @@ def make_handler(site: ReplicaSite):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
+            self.send(body if send_body else b"")
 
         def log_message(self, format: str, *args) -> None:  # quiet: the site counts its hits
             pass

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.analysis.worddiff import word_diff
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.errors import FoicrawlError
 
 FIELDS = ("title", "requested_on", "responded_on", "published_on", "request_text", "response_text",
           "response_links", "documents", "url")  # fmt: skip
 TEXT_FIELDS = ("title", "request_text", "response_text")
 
 
-class DiffError(LookupError):
+class DiffError(FoicrawlError, LookupError):
     pass
 
 

@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from foicrawl.analysis.grouping import Group, RequestText, group_requests
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.errors import FoicrawlError
 
 
-class NotFound(LookupError):
+class NotFound(FoicrawlError, LookupError):
     pass
 
 

@@ -12,16 +12,14 @@ import json
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from foicrawl.catalogue.export import spreadsheet_safe as _spreadsheet_safe
 from foicrawl.rounds.table import Column, Comparison
 
 FORMATS = ("html", "csv", "json")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return _spreadsheet_safe("" if value is None else str(value))
 
 
 def _days(column: Column) -> str:

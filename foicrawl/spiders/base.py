@@ -13,7 +13,6 @@ import sys
 import uuid
 from collections.abc import Callable
 from types import ModuleType
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -23,25 +22,17 @@ from foicrawl.catalogue.releases import HeldRelease, held_releases
 from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import council
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
+from foicrawl.crawling.process import MODES
 from foicrawl.crawling.runs import settle_abandoned
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
-from foicrawl.urls import origin_of, site_key
+from foicrawl.urls import normalise_origin, site_key
 from foicrawl.warc.capture import CAPTURE_META
 
-MODES = ("full", "incremental")
 ALREADY_RUNNING = 75  # the exit code of a crawl that did not start because one is running (EX_TEMPFAIL)
 GONE = (404, 410)
 logger = logging.getLogger(__name__)
-
-
-def normalise_origin(base_url: str) -> str:
-    """`scheme://host[:port]`, with no path: the form `-a base_url=` takes."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8801, not {base_url!r}")
-    return origin_of(base_url.strip())
 
 
 class CouncilSpider(scrapy.Spider):

@@ -26,12 +26,14 @@ def index_warc(warc: Path, index_dir: Path) -> Path:
     return target
 
 
+def needs_index(warc: Path, index_dir: Path) -> bool:
+    """Whether a WARC file's index is missing or older than the file."""
+    target = index_path(warc, index_dir)
+    return not target.exists() or target.stat().st_mtime < warc.stat().st_mtime
+
+
 def update_index(warc_dir: Path, index_dir: Path, rebuild: bool = False) -> list[Path]:
     """Index every complete WARC file whose index is missing or older than the file."""
-    written = []
-    for warc in sorted(warc_dir.glob("*.warc.gz")):
-        target = index_path(warc, index_dir)
-        if rebuild or not target.exists() or target.stat().st_mtime < warc.stat().st_mtime:
-            written.append(index_warc(warc, index_dir))
-    return written
+    return [index_warc(warc, index_dir) for warc in sorted(warc_dir.glob("*.warc.gz"))
+            if rebuild or needs_index(warc, index_dir)]  # fmt: skip
 

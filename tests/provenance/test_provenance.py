@@ -6,7 +6,6 @@ import gzip
 import json
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -17,7 +16,7 @@ import pytest
 from foicrawl.catalogue.session import engine_for, session_factory
 from foicrawl.cli import main
 from foicrawl.crawling.process import run_crawl
-from foicrawl.provenance.replay import prepare_pywb, serve_command
+from foicrawl.provenance.replay import listen, prepare_pywb, start_server, stop_server
 from foicrawl.provenance.tools import tool
 from foicrawl.replica import pages_hastings, pages_herefordshire
 from foicrawl.replica.dataset import generate
@@ -182,18 +181,13 @@ def test_wacz_export_validates(archived, tmp_path, capsys):
     assert len(pages) == 62 and pages[0]["format"] == "json-pages-1.0"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_pywb_replays_the_original_bytes_of_a_release(archived):
+def test_pywb_replays_the_original_bytes_of_a_release(archived, tmp_path):
     archive, sites = archived
     with session_factory()() as session:
-        root = prepare_pywb(session, archive, archive / "warc", archive / "index")
-    port = free_port()
-    server = subprocess.Popen(serve_command(root, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        root = prepare_pywb(session, archive / "warc", archive / "index", tmp_path / "pywb")
+    listener = listen(0)
+    port = listener.getsockname()[1]
+    server = start_server(root, listener)
     try:
         front = None
         for _ in range(100):
@@ -213,8 +207,7 @@ def test_pywb_replays_the_original_bytes_of_a_release(archived):
             body = gzip.decompress(body)
         assert body == pages_herefordshire.release_page(release).encode()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
 
 
 def test_wacz_pages_carry_text_and_one_council_packs_only_its_records(archived, tmp_path):
@@ -231,4 +224,3 @@ def test_wacz_pages_carry_text_and_one_council_packs_only_its_records(archived, 
     assert len(pages) == 31 and all(p["id"].startswith("hastings:") for p in pages)
     seed = next(p for p in pages if p["id"] == "hastings:FOIR-395819655:v1")
     assert "Performance Management Handbook" in seed["text"] and "0.5 FTE." in seed["text"]
-    assert main(["export", "--format", "wacz", "--council", "nowhere", "-o", str(tmp_path / "x.wacz")]) == 1
