@@ -1,7 +1,7 @@
 """The catalogue as Datasette shows it: views with readable columns (one row a release, one row a
 version), the full-text table behind the search box, and the metadata file that says so.
 
-Datasette reads SQLite files only; `foicrawl datasette` prepares the views and the search index,
+Datasette reads SQLite files only; `foicrawl browse` prepares the views and the search index,
 writes the metadata, then starts Datasette on 127.0.0.1.
 """
 

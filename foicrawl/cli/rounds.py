@@ -1,4 +1,4 @@
-"""`foicrawl rounds`, `compare`, `search`, `diff` and `datasette`: using what the archive holds."""
+"""`foicrawl rounds`, `compare`, `search`, `diff` and `browse` (Datasette): using what the archive holds."""
 
 from __future__ import annotations
 
@@ -137,12 +137,12 @@ def cmd_datasette(args) -> int:
 
 
 def add_commands(commands) -> None:
-    rounds = commands.add_parser("rounds", help="round robins: groups of councils' releases that answer the same request")
+    rounds = commands.add_parser("rounds", help="round robins: councils' releases that answer the same request")
     add_council_option(rounds, "only groups this council answered")
     rounds.add_argument("--min-councils", type=int, default=2, help="at least this many councils in a group (default 2)")
     rounds.set_defaults(func=cmd_rounds)
 
-    compare = commands.add_parser("compare", help="one round robin's answers side by side: a row a question, a column a council")
+    compare = commands.add_parser("compare", help="a round robin side by side: a row a question, a column a council")
     compare.add_argument("key", help="a group id from `foicrawl rounds` (rr-...) or any member's case reference")
     add_council_option(compare, "whose case reference it is, when two councils share one")
     compare.add_argument("--format", choices=compare_render.FORMATS, help="default: from -o's suffix, else csv")
@@ -168,6 +168,6 @@ def add_commands(commands) -> None:
     diff.add_argument("--full", action="store_true", help="print unchanged text in full")
     diff.set_defaults(func=cmd_diff)
 
-    browse = commands.add_parser("datasette", help="browse and search the catalogue in Datasette on 127.0.0.1")
+    browse = commands.add_parser("browse", help="browse and search the catalogue in Datasette on 127.0.0.1")
     browse.add_argument("--port", type=port_number, default=8001)
     browse.set_defaults(func=cmd_datasette)
