@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from foicrawl.analysis.facts import release_facts
 from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.councils import nation_of
+from foicrawl.errors import FoicrawlError
 from foicrawl.urls import origin_of
 
 # What a reader of the release sees; a change in any of these makes a new version. The URL is left
@@ -125,6 +126,24 @@ def held_releases(session: Session, council: str) -> list[HeldRelease]:
     )  # fmt: skip
     held = [HeldRelease(r.case_ref, r.url, r.published_on or r.requested_on, r.withdrawn) for r in rows]
     return sorted(held, key=lambda h: (h.listed_on or date.min, h.case_ref), reverse=True)
+
+
+class ReleaseNotFound(FoicrawlError, LookupError):
+    pass
+
+
+def release_by_reference(session: Session, case_ref: str, council: str | None = None) -> Release:
+    """The release a council's case reference names (with its versions loaded); `council` decides
+    where two councils use the same reference. Raises ReleaseNotFound, saying which to choose."""
+    query = select(Release).options(selectinload(Release.versions)).where(Release.case_ref == case_ref)
+    if council:
+        query = query.where(Release.council == council)
+    found = list(session.scalars(query))
+    if not found:
+        raise ReleaseNotFound(f"no release {case_ref}" + (f" at {council}" if council else "") + " in the catalogue")
+    if len(found) > 1:
+        raise ReleaseNotFound(f"{case_ref} is held for {', '.join(r.council for r in found)}: say which with --council")
+    return found[0]
 
 
 def mark_seen(session: Session, council: str, case_ref: str, seen_at: datetime) -> bool:

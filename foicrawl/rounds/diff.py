@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from foicrawl.analysis.worddiff import word_diff
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.releases import ReleaseNotFound, release_by_reference
 from foicrawl.errors import FoicrawlError
 
 FIELDS = ("title", "requested_on", "responded_on", "published_on", "request_text", "response_text",
@@ -46,22 +46,13 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def find_release(session: Session, case_ref: str, council: str | None = None) -> Release:
-    query = select(Release).options(selectinload(Release.versions)).where(Release.case_ref == case_ref)
-    if council:
-        query = query.where(Release.council == council)
-    found = list(session.scalars(query))
-    if not found:
-        raise DiffError(f"no release {case_ref}" + (f" at {council}" if council else "") + " in the catalogue")
-    if len(found) > 1:
-        raise DiffError(f"{case_ref} is held for {', '.join(r.council for r in found)}: say which with --council")
-    return found[0]
-
-
 def diff_versions(session: Session, case_ref: str, council: str | None = None, old: int | None = None,
                   new: int | None = None) -> VersionDiff:  # fmt: skip
     """Version `old` (default: the one before `new`) against `new` (default: the latest)."""
-    release = find_release(session, case_ref, council)
+    try:
+        release = release_by_reference(session, case_ref, council)
+    except ReleaseNotFound as error:
+        raise DiffError(str(error)) from None
     versions = {v.version: v for v in release.versions}
     new = new or release.latest_version
     old = old or new - 1
