@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from foicrawl.errors import FoicrawlError
 
@@ -37,6 +38,17 @@ class Council:
     base_url: str | None = None  # crawl this origin instead of the live one
     nation: str = "england"  # england, wales, scotland or northern-ireland: which FOI law and bank holidays
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
+    moderngov: str | None = None  # its ModernGov (committee) site, whose pages answers cite
+    moderngov_url: str | None = None  # crawl this origin instead of the live ModernGov site
+    cited_hosts: list[str] = field(default_factory=list)  # its other sites whose pages answers cite
+
+    def evidence_hosts(self) -> set[str]:
+        """The live hosts whose pages, cited by an answer, are fetched as evidence: the council's
+        own site, its other sites, its ModernGov site. No other host is ever fetched."""
+        hosts = {urlsplit(self.origin).netloc.lower(), *(h.lower() for h in self.cited_hosts)}
+        if self.moderngov:
+            hosts.add(urlsplit(self.moderngov).netloc.lower())
+        return hosts
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,
     "foicrawl.crawling.runs.RunRecorder": 200,
+    "foicrawl.crawling.evidence_fetch.SizeCap": 300,
 }
 
 ITEM_PIPELINES = {
@@ -60,7 +61,15 @@ ITEM_PIPELINES = {
     "foicrawl.pipelines.validate.ValidatePipeline": 200,
     "foicrawl.pipelines.dedupe.DedupePipeline": 300,
     "foicrawl.pipelines.store.StorePipeline": 400,
+    "foicrawl.pipelines.evidence.EvidencePipeline": 500,
 }
+
+# Evidence: the documents a release lists, the pages its answer cites on the council's hosts and its
+# ModernGov site (depth 1), and the release page's stylesheets, images and scripts. A document larger
+# than the cap keeps its first FOICRAWL_DOCUMENT_MAX_SIZE bytes (WARC-Truncated: length) and is marked so.
+FOICRAWL_FETCH_EVIDENCE = True
+FOICRAWL_FETCH_REQUISITES = True
+FOICRAWL_DOCUMENT_MAX_SIZE = 50 * 1024 * 1024
 
 # WARC files rotate at this size (bytes); the last one closes with the crawl.
 FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024

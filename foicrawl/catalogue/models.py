@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -108,3 +120,64 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warc_files: Mapped[list] = mapped_column(JSON, default=list)
     warc_bytes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Evidence(Base):
+    """A document or cited page as fetched: one row per distinct answer of one key (its URL as
+    cited, or a platform's document id). Shared by every release that points at it; fetched again
+    with the same bytes it stays one row (`last_fetched_at` moves), with other bytes it is a new row."""
+
+    __tablename__ = "evidence"
+    # Keys are URLs, which can outgrow a PostgreSQL b-tree entry: a hash index finds them as well.
+    __table_args__ = (Index("ix_evidence_key", "key", postgresql_using="hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # document, page, webservice
+    fetched_url: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(255))
+    declared_type: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int | None] = mapped_column(BigInteger)  # the true size, when known
+    stored_size: Mapped[int | None] = mapped_column(BigInteger)  # the bytes archived
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    text_chars: Mapped[int] = mapped_column(Integer, default=0)
+    text_reason: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    rows: Mapped[int | None] = mapped_column(Integer)
+    parsed: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    first_fetched_at: Mapped[datetime] = mapped_column()
+    last_fetched_at: Mapped[datetime] = mapped_column()
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    payload_digest: Mapped[str | None] = mapped_column(String(128))
+    block_digest: Mapped[str | None] = mapped_column(String(128))
+
+
+class EvidenceLink(Base):
+    """Which release versions point at which evidence (many to many), and how: a version that lists
+    or cites a key has a row for it (evidence_id empty until fetched); each capture of that key made
+    while the version is the release's latest is linked to it."""
+
+    __tablename__ = "evidence_links"
+    __table_args__ = (Index("ix_evidence_links_key", "key", postgresql_using="hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("release_versions.id"), index=True)
+    key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))  # document, cited, linked, webservice
+    title: Mapped[str | None] = mapped_column(Text)
+    via: Mapped[str | None] = mapped_column(Text)  # the cited page's key, for what was found on it
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+
+    evidence: Mapped[Evidence | None] = relationship()
+    version: Mapped[ReleaseVersion] = relationship()

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.analysis.facts import release_facts
+from foicrawl.catalogue.evidence import link_citations, links_by_version, with_evidence
 from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.councils import nation_of
 from foicrawl.errors import FoicrawlError
@@ -92,8 +93,9 @@ def record_release(session: Session, record: dict, seen_at: datetime, run_id: st
     if release is None:
         release = Release(council=record["council"], case_ref=record["case_ref"], url=record["url"],
                           first_seen=seen_at, last_seen=seen_at, withdrawn=False, latest_version=1)  # fmt: skip
-        release.versions.append(_new_version(record, 1, seen_at, run_id))
+        release.versions.append(version := _new_version(record, 1, seen_at, run_id))
         session.add(release)
+        link_citations(session, version, record)
         return "new"
     release.last_seen = max(release.last_seen, seen_at) if release.last_seen else seen_at
     release.url = record["url"]
@@ -105,7 +107,8 @@ def record_release(session: Session, record: dict, seen_at: datetime, run_id: st
     if latest is not None and latest.content_hash == content_hash(record):
         return "unchanged"
     release.latest_version += 1
-    release.versions.append(_new_version(record, release.latest_version, seen_at, run_id))
+    release.versions.append(version := _new_version(record, release.latest_version, seen_at, run_id))
+    link_citations(session, version, record)
     return "changed"
 
 
@@ -224,5 +227,6 @@ def export_rows(session: Session, council: str | None = None, all_versions: bool
             nations[release.council] = nation_of(release.council)
         nation = nations[release.council]
         versions = release.versions if all_versions else [v for v in release.versions if v.version == release.latest_version]
+        links = links_by_version(session, [v.id for v in versions])
         for version in versions:
-            yield export_row(release, version, nation)
+            yield with_evidence(export_row(release, version, nation), links.get(version.id, []))

@@ -9,6 +9,7 @@ index in step (`index_release` after each release it records) and `reindex` rebu
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.analysis.exemptions import exemption_keys, filter_key
 from foicrawl.analysis.facts import release_facts
-from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion
 from foicrawl.councils import nation_of
 from foicrawl.errors import FoicrawlError
 
@@ -64,21 +65,40 @@ def ensure_index(session: Session) -> None:
     _ready.add(key)
 
 
-def documents_text(documents: list | None) -> str:
-    """What a release's documents say: each one's title, and its text once documents are fetched
-    (a `text` a document record carries)."""
+def documents_text(documents: list | None, fetched: list[str] = ()) -> str:
+    """What a release's documents say: each one's title as listed, and the text of each document
+    fetched (the evidence linked to the version; a `text` a document record carries, too)."""
     parts = []
     for document in documents or []:
         if isinstance(document, dict):
             parts += [document.get("title") or "", document.get("text") or ""]
-    return "\n".join(p for p in parts if p)
+    return "\n".join(p for p in [*parts, *fetched] if p)
+
+
+def fetched_texts(session: Session, version_ids: list[int]) -> dict[int, list[str]]:
+    """The text of each fetched document linked to these versions, by version id."""
+    texts: dict[int, list[str]] = defaultdict(list)
+    for chunk in range(0, len(version_ids), 500):
+        rows = session.execute(
+            select(EvidenceLink.version_id, Evidence.id, Evidence.text)
+            .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
+            .where(EvidenceLink.version_id.in_(version_ids[chunk : chunk + 500]), EvidenceLink.role == "document",
+                   Evidence.text.is_not(None))
+            .order_by(EvidenceLink.version_id, Evidence.id)
+        )  # fmt: skip
+        seen = set()
+        for version_id, evidence_id, body in rows:
+            if (version_id, evidence_id) not in seen:
+                seen.add((version_id, evidence_id))
+                texts[version_id].append(body)
+    return texts
 
 
 def _dated(version: ReleaseVersion) -> date | None:
     return version.published_on or version.responded_on or version.requested_on
 
 
-def _row(release: Release, version: ReleaseVersion, nation: str) -> dict:
+def _row(release: Release, version: ReleaseVersion, nation: str, fetched: list[str] = ()) -> dict:
     facts = release_facts(version.requested_on, version.responded_on, version.response_text, nation)
     dated = _dated(version)
     return {
@@ -87,7 +107,7 @@ def _row(release: Release, version: ReleaseVersion, nation: str) -> dict:
         "working_days": facts["working_days"], "late": facts["late"],
         "exemptions": "; ".join(facts["exemptions"]), "exemption_keys": exemption_keys(facts["exemptions"]),
         "title": version.title or "", "request": version.request_text or "", "response": version.response_text or "",
-        "documents": documents_text(version.documents),
+        "documents": documents_text(version.documents, fetched),
     }  # fmt: skip
 
 
@@ -127,7 +147,19 @@ def index_release(session: Session, council: str, case_ref: str) -> None:
     session.flush()
     latest = next((v for v in release.versions if v.version == release.latest_version), None)
     if latest is not None:
-        _write(session, [_row(release, latest, nation_of(council))])
+        _write(session, [_row(release, latest, nation_of(council), fetched_texts(session, [latest.id])[latest.id])])
+
+
+def index_evidence(session: Session, council: str, key: str) -> None:
+    """A document fetched: the releases whose latest version lists it are indexed with its text."""
+    refs = session.scalars(
+        select(Release.case_ref).distinct()
+        .join(ReleaseVersion, (ReleaseVersion.release_id == Release.id) & (ReleaseVersion.version == Release.latest_version))
+        .join(EvidenceLink, EvidenceLink.version_id == ReleaseVersion.id)
+        .where(Release.council == council, EvidenceLink.key == key, EvidenceLink.role == "document")
+    ).all()  # fmt: skip
+    for case_ref in refs:
+        index_release(session, council, case_ref)
 
 
 def rebuild_index(session: Session, batch: int = 500) -> int:
@@ -139,13 +171,16 @@ def rebuild_index(session: Session, batch: int = 500) -> int:
     nations: dict[str, str] = {}
     rows, count = [], 0
     query = select(Release).options(selectinload(Release.versions)).order_by(Release.id)
-    for release in session.scalars(query):
+    releases = list(session.scalars(query))
+    latest_ids = [v.id for r in releases for v in r.versions if v.version == r.latest_version]
+    fetched = fetched_texts(session, latest_ids)
+    for release in releases:
         latest = next((v for v in release.versions if v.version == release.latest_version), None)
         if latest is None:
             continue
         if release.council not in nations:
             nations[release.council] = nation_of(release.council)
-        rows.append(_row(release, latest, nations[release.council]))
+        rows.append(_row(release, latest, nations[release.council], fetched.get(latest.id, [])))
         if len(rows) >= batch:
             _write(session, rows)
             count, rows = count + len(rows), []

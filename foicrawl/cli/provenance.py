@@ -11,6 +11,7 @@ from foicrawl import config
 from foicrawl.catalogue.read_only import read_only_sessions
 from foicrawl.catalogue.session import session_factory
 from foicrawl.cli.arguments import add_council_option, output_file, port_number
+from foicrawl.provenance.evidence import verify_evidence
 from foicrawl.provenance.reindex import reindex
 from foicrawl.provenance.replay import listen, page_file_name, prepare_pywb, replay, serve, start_server
 from foicrawl.provenance.verify import MISMATCH, MISSING, OK, verify_catalogue
@@ -27,12 +28,21 @@ def cmd_verify(args) -> int:
             if finding.status != OK:
                 print(printable(f"{finding.status.upper()}: {finding.council} {finding.case_ref} version "
                                 f"{finding.version}: " + "; ".join(finding.reasons)))  # fmt: skip
+        evidence = {OK: 0, MISMATCH: 0, MISSING: 0}
+        for finding in verify_evidence(session, config.warc_dir(), args.council):
+            evidence[finding.status] += 1
+            if finding.status != OK:
+                print(printable(f"{finding.status.upper()}: {finding.council} evidence #{finding.version} "
+                                f"{finding.case_ref}: " + "; ".join(finding.reasons)))  # fmt: skip
     checked = sum(counts.values())
+    if sum(evidence.values()):
+        print(f"{sum(evidence.values())} documents and cited pages checked: {evidence[OK]} OK, "
+              f"{evidence[MISMATCH]} mismatched, {evidence[MISSING]} missing")  # fmt: skip
     print(f"{checked} versions checked in {time.monotonic() - started:.1f}s: {counts[OK]} OK, "
           f"{counts[MISMATCH]} mismatched, {counts[MISSING]} missing")  # fmt: skip
     if checked == 0:
         print("Nothing to verify: the catalogue holds no releases" + (f" for {args.council}" if args.council else ""))
-    return 0 if counts[OK] == checked else 1
+    return 0 if counts[OK] == checked and evidence[OK] == sum(evidence.values()) else 1
 
 
 def cmd_replay(args) -> int:
@@ -73,7 +83,8 @@ def cmd_reindex(args) -> int:
     indexed = update_index(config.warc_dir(), config.index_dir(), rebuild=True)
     print(f"Rebuilt the catalogue from {counts['files']} WARC files in {time.monotonic() - started:.1f}s: "
           f"{counts['new']} releases, {counts['changed']} later versions, {counts['unchanged']} unchanged "
-          f"captures, {counts['dropped']} pages dropped; {len(indexed)} CDXJ indexes rewritten")  # fmt: skip
+          f"captures, {counts['dropped']} pages dropped; {counts['evidence new'] + counts['evidence changed']} "
+          f"documents and cited pages; {len(indexed)} CDXJ indexes rewritten")  # fmt: skip
     return 0
 
 

@@ -7,6 +7,7 @@ import time
 from contextlib import ExitStack
 
 from foicrawl import config
+from foicrawl.catalogue.evidence import evidence_counts
 from foicrawl.catalogue.read_only import shown_url
 from foicrawl.catalogue.releases import counts
 from foicrawl.catalogue.session import session_factory
@@ -15,10 +16,14 @@ from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run
 from foicrawl.errors import FoicrawlError
 from foicrawl.replica.dataset import generate
+from foicrawl.replica.moderngov import build_moderngov
 from foicrawl.replica.server import FAULTS, SITES, build_site, serving
 from foicrawl.tables import human_bytes, print_table
 
 DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802}
+MODERNGOV_PORTS = {"hastings": 8811, "herefordshire": 8812}
+# The replica's large document is 1.5 MB: the demo caps documents at 1 MB, so one is kept truncated.
+DEMO_SETTINGS = {**UNTHROTTLED, "FOICRAWL_DOCUMENT_MAX_SIZE": "1000000"}
 
 
 def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str = "standard",
@@ -32,15 +37,26 @@ def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str 
         if slug == "herefordshire" and shift_every:
             options["shift_every"] = shift_every
         site = build_site(slug, generate(slug, size=size, seed=seed), **options)
-        asked = None if ports is None else ports.get(slug, 0)
-        try:
-            servers[slug] = stack.enter_context(serving(site, DEFAULT_PORTS.get(slug, 0) if asked is None else asked))
-        except OSError as error:
-            if asked is not None:
-                raise PortTaken(f"cannot serve {slug} on port {asked}: {error.strerror}; choose another with "
-                                f"--{slug}-port (0 picks a free one)") from None  # fmt: skip
-            servers[slug] = stack.enter_context(serving(site, 0))  # the usual port is taken: any free one will do
+        servers[slug] = _serve(stack, site, slug, DEFAULT_PORTS, None if ports is None else ports.get(slug, 0), "port")
     return servers
+
+
+def _serve(stack: ExitStack, site, slug: str, usual: dict[str, int], asked: int | None, option: str):
+    try:
+        return stack.enter_context(serving(site, usual.get(slug, 0) if asked is None else asked))
+    except OSError as error:
+        if asked is not None:
+            raise PortTaken(f"cannot serve {slug} on port {asked}: {error.strerror}; choose another with "
+                            f"--{slug}-{option} (0 picks a free one)") from None  # fmt: skip
+        return stack.enter_context(serving(site, 0))  # the usual port is taken: any free one will do
+
+
+def start_moderngov(stack: ExitStack, servers: dict, ports: dict[str, int] | None = None) -> dict:
+    """Each council's ModernGov site on its own port (Herefordshire's behind a bot wall that answers
+    its HTML pages 403 while its web service answers)."""
+    return {slug: _serve(stack, build_moderngov(slug, server.site.dataset), slug, MODERNGOV_PORTS,
+                         None if ports is None else ports.get(slug, 0), "moderngov-port")
+            for slug, server in servers.items()}  # fmt: skip
 
 
 class PortTaken(FoicrawlError):
@@ -55,11 +71,13 @@ def cmd_demo(args) -> int:
     results = []
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, args.seed)
+        moderngov = start_moderngov(stack, servers)
         for slug in councils:
             base_url = servers[slug].base_url
             print(f"Crawling {slug} from {base_url} (log: {logs / f'{slug}.log'}) ...", flush=True)
             started = time.monotonic()
-            process = run_crawl(slug, base_url, settings=UNTHROTTLED, log_file=logs / f"{slug}.log")
+            process = run_crawl(slug, base_url, settings=DEMO_SETTINGS, log_file=logs / f"{slug}.log",
+                                spider_args={"moderngov_url": moderngov[slug].base_url})  # fmt: skip
             results.append((process, time.monotonic() - started))
     return print_run_summary(results)
 
@@ -78,11 +96,14 @@ def print_run_summary(results) -> int:
                          run.items_dropped, run.requests, f"{seconds:.1f}", len(run.warc_files),
                          human_bytes(run.warc_bytes)])  # fmt: skip
         held = counts(session)
+        evidence = evidence_counts(session)
     print()
     print_table(rows, ["council", "releases", "new", "changed", "unchanged", "dropped", "requests", "seconds",
                        "WARC files", "WARC size"])  # fmt: skip
     print()
     print(f"Catalogue: {shown_url(config.database_url())} ({held['releases']} releases, {held['versions']} versions)")
+    print(f"Evidence: {evidence['documents']} documents and {evidence['pages']} cited pages and web-service answers "
+          f"(`foicrawl evidence REF` lists what a release points to)")  # fmt: skip
     print(f"WARC files: {config.warc_dir()}")
     if failed:
         print(f"{failed} crawl(s) failed: see the logs in {config.archive_dir() / 'logs'}", file=sys.stderr)
@@ -95,9 +116,11 @@ def cmd_replica(args) -> int:
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, args.seed, args.theme, args.fault, ports,
                                  args.shift_every)  # fmt: skip
+        moderngov = start_moderngov(stack, servers, {slug: getattr(args, f"{slug}_moderngov_port") for slug in servers})
         for slug, server in servers.items():
             refs = len(server.site.dataset.expected_refs())
-            print(f"{slug}: {server.base_url}  ({refs} releases; scrapy crawl {slug} -a base_url={server.base_url})")
+            print(f"{slug}: {server.base_url}  ({refs} releases), its ModernGov site {moderngov[slug].base_url}\n"
+                  f"  scrapy crawl {slug} -a base_url={server.base_url} -a moderngov_url={moderngov[slug].base_url}")
         print("Serving until interrupted (Ctrl-C).", flush=True)
         try:
             while True:
@@ -126,4 +149,6 @@ def add_commands(commands) -> None:
     for slug, port in DEFAULT_PORTS.items():
         replica.add_argument(f"--{slug}-port", type=port_number, metavar="PORT",
                              help=f"default {port}, or any free port when that one is taken")  # fmt: skip
+        replica.add_argument(f"--{slug}-moderngov-port", type=port_number, metavar="PORT",
+                             help=f"its ModernGov site: default {MODERNGOV_PORTS[slug]}, or any free port")  # fmt: skip
     replica.set_defaults(func=cmd_replica)

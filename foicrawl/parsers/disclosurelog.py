@@ -65,6 +65,7 @@ def parse_release(body: bytes | str, url: str, council: str) -> ReleaseItem:
         request_text=block_text(request) if request is not None else None,
         response_text=block_text(response) if response else None,
         response_links=links_in(response, url),
+        request_links=links_in(request or [], url),
         documents=documents_in(documents, url) if has_documents else [],
     )
 

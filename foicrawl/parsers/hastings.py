@@ -133,6 +133,7 @@ def parse_release(body: bytes | str, url: str, council: str = "hastings") -> Rel
         request_text=block_text(request) or None if request is not None else None,
         response_text=block_text(response) or None if response is not None else None,
         response_links=links_in(response or [], url),
+        request_links=links_in(request or [], url),
     )
 
 

@@ -10,25 +10,16 @@ from datetime import UTC, datetime
 
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
 from foicrawl.catalogue.search import index_release
-from foicrawl.catalogue.session import session_factory
-from foicrawl.items import ReleaseGone, ReleaseNotModified
+from foicrawl.items import EvidenceItem, ReleaseGone, ReleaseNotModified
+from foicrawl.pipelines import CatalogueStep
 
 logger = logging.getLogger(__name__)
 
 
-class StorePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.sessions = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        self.sessions = session_factory()
-
+class StorePipeline(CatalogueStep):
     def process_item(self, item):
+        if isinstance(item, EvidenceItem):  # stored by the evidence pipeline
+            return item
         if isinstance(item, ReleaseGone):
             return self.withdrawn(item)
         if isinstance(item, ReleaseNotModified):

@@ -15,11 +15,13 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.evidence import record_evidence
+from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion
 from foicrawl.catalogue.releases import record_release
 from foicrawl.catalogue.search import rebuild_index
 from foicrawl.councils import register
 from foicrawl.pipelines.validate import problems
+from foicrawl.provenance.evidence import evidence_from_archive, is_evidence_metadata
 from foicrawl.provenance.extract import is_release_record, read_capture, records_in, release_from_record
 from foicrawl.warc.reader import ArchivedRecord
 
@@ -64,10 +66,13 @@ def capture_of(record: ArchivedRecord, fetched: ArchivedRecord | None = None) ->
 
 def reindex(session: Session, warc_dir: Path) -> Counter:
     """Replace the catalogue's releases with what the WARC files hold. Crawl runs are kept."""
+    session.execute(delete(EvidenceLink))
+    session.execute(delete(Evidence))
     session.execute(delete(ReleaseVersion))
     session.execute(delete(Release))
     counts: Counter = Counter()
     full_records: dict[str, tuple[Path, int]] = {}  # record id -> where, for resolving revisits
+    revisits: dict[str, tuple[Path, int]] = {}  # revisit record id -> where (evidence metadata may point at one)
     known = register()
     for path in in_written_order(warc_dir):
         council = run_id = None
@@ -79,6 +84,11 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
                 continue
             if record.record_type == "response":
                 full_records[record.record_id] = (path.parent, path.name, record.offset)
+            elif record.record_type == "revisit":
+                revisits[record.record_id] = (path.parent, path.name, record.offset)
+            if is_evidence_metadata(record):
+                counts[f"evidence {_reindex_evidence(session, record, full_records, revisits, run_id)}"] += 1
+                continue
             if council not in known or not is_release_record(council, record):
                 continue
             fetched = None
@@ -98,3 +108,22 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
             session.flush()
     counts["searchable"] = rebuild_index(session)
     return counts
+
+
+def _reindex_evidence(session: Session, metadata: ArchivedRecord, full_records: dict, revisits: dict,
+                      run_id: str | None) -> str:  # fmt: skip
+    """One document or cited page, from its metadata record and the response it points at."""
+    refers_to = metadata.warc_headers.get_header("WARC-Refers-To")
+    response = fetched = None
+    if refers_to in revisits:
+        fetched = read_capture(*revisits[refers_to])
+        refers_to = fetched.warc_headers.get_header("WARC-Refers-To")
+    if refers_to:
+        if refers_to not in full_records:
+            return "unresolved"
+        response = read_capture(*full_records[refers_to])
+    item = evidence_from_archive(metadata, response, fetched, capture_of(response, fetched) if response else None)
+    seen_at = datetime.fromisoformat(item["capture"]["fetched_at"])
+    outcome = record_evidence(session, item, seen_at, run_id)
+    session.flush()
+    return outcome

@@ -68,19 +68,25 @@ def compare_fields(release: Release, version: ReleaseVersion, record: ArchivedRe
     ]
 
 
-def verify_version(release: Release, version: ReleaseVersion, warc_dir: Path) -> Finding:
-    finding = Finding(release.council, release.case_ref, version.version, OK)
-    if not version.warc_file or version.warc_offset is None:
+def read_for(finding: Finding, warc_dir: Path, warc_file: str | None, offset: int | None) -> ArchivedRecord | None:
+    """The record a catalogue entry points at, or None with the finding saying why not."""
+    if not warc_file or offset is None:
         finding.status, finding.reasons = MISSING, ["no capture recorded"]
-        return finding
-    path = warc_dir / version.warc_file
-    if not path.exists():
-        finding.status, finding.reasons = MISSING, [f"WARC file missing: {version.warc_file}"]
-        return finding
+        return None
+    if not (warc_dir / warc_file).exists():
+        finding.status, finding.reasons = MISSING, [f"WARC file missing: {warc_file}"]
+        return None
     try:
-        record = read_capture(warc_dir, version.warc_file, version.warc_offset)
+        return read_capture(warc_dir, warc_file, offset)
     except RecordError as error:
         finding.status, finding.reasons = MISMATCH, [str(error)]
+        return None
+
+
+def verify_version(release: Release, version: ReleaseVersion, warc_dir: Path) -> Finding:
+    finding = Finding(release.council, release.case_ref, version.version, OK)
+    record = read_for(finding, warc_dir, version.warc_file, version.warc_offset)
+    if record is None:
         return finding
     finding.reasons = check_record(version, record)
     if record.record_type == "response":

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.evidence import has_evidence
+from foicrawl.catalogue.models import Evidence, Release, ReleaseVersion
 from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.extract import RecordError, read_capture
 from foicrawl.provenance.reindex import warcinfo
@@ -32,7 +33,8 @@ def page_text(version: ReleaseVersion) -> str:
 
 
 def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
-    """One page per release version: its URL, capture time, title and text."""
+    """One page per release version (its URL, capture time, title and text, for ReplayWeb.page's text
+    search), then one per document and cited page fetched, so a WACZ reader lists the evidence too."""
     query = select(ReleaseVersion).join(Release).options(selectinload(ReleaseVersion.release))
     if council:
         query = query.where(Release.council == council)
@@ -46,6 +48,14 @@ def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
             "ts": v.fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "title": f"{v.release.case_ref} {v.title}",
             "text": page_text(v),
+        })  # fmt: skip
+    evidence = select(Evidence).where(Evidence.status == 200, Evidence.warc_file.is_not(None)).order_by(Evidence.id)
+    for e in session.scalars(evidence.where(Evidence.council == council) if council else evidence) if has_evidence(session) else []:
+        pages.append({
+            "id": f"{e.council}:evidence:{e.id}",
+            "url": e.fetched_url or e.url,
+            "ts": e.first_fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "title": f"{e.kind}: {e.url}",
         })  # fmt: skip
     return pages
 

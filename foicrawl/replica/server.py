@@ -28,6 +28,7 @@ FAULTS = {
     "missing-ref": "one extra release page shows no case reference",
     "bad-date": "one release shows a date that is not a date",
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROBOTS = "User-agent: *\nDisallow: /__replica__/\nDisallow: /search\n"
 CONTROL = "/__replica__/"
 
@@ -151,7 +152,7 @@ class HerefordshireSite(ReplicaSite):
             return self.listing(query.get("page", "1"))
         parts = path.strip("/").split("/")
         if parts[0] != "disclosures" or len(parts) not in (2, 4):
-            return not_found()
+            return council_page(path, pages_herefordshire.COUNCIL_NAME) or not_found()
         release = self.dataset.get(parts[1])
         if release is None or release.withdrawn:
             return not_found()
@@ -162,10 +163,15 @@ class HerefordshireSite(ReplicaSite):
         document = next((d for d in release.documents if d.uid == parts[3]), None)
         if document is None:
             return not_found()
-        media = {"pdf": "application/pdf", "csv": "text/csv"}.get(document.fmt, "application/octet-stream")
-        filename = quote(document.title)  # RFC 6266: a UTF-8 name, percent-encoded
+        if getattr(document, "status", 200) != 200:
+            return not_found()
+        media = {"pdf": "application/pdf", "csv": "text/csv", "xlsx": XLSX}.get(document.fmt, "application/octet-stream")
+        if getattr(document, "raw_utf8_name", False):  # the UTF-8 bytes as they are, as some servers send
+            disposition = 'attachment; filename="' + document.title.encode().decode("latin-1") + '"'
+        else:  # RFC 6266: a UTF-8 name, percent-encoded
+            disposition = f"attachment; filename*=UTF-8''{quote(document.title)}"
         return Reply(200, document.content, media, {
-            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+            "Content-Disposition": disposition,
             "Last-Modified": release.last_modified,
         })  # fmt: skip
 
@@ -222,7 +228,7 @@ class HastingsSite(ReplicaSite):
         if path == log:
             return html_reply(pages_hastings.log_index())
         if path not in (f"{log}date/", f"{log}category/"):
-            return not_found()
+            return council_page(path, "Hastings Borough Council") or not_found()
         via = "date" if path.endswith("date/") else "category"
         if "id" in query:
             release = self.dataset.get(query["id"])
@@ -247,6 +253,12 @@ class HastingsSite(ReplicaSite):
 
 
 SITES = {"herefordshire": HerefordshireSite, "hastings": HastingsSite}
+
+
+def council_page(path: str, council_name: str) -> Reply | None:
+    from foicrawl.replica.council_pages import council_page as page  # it builds on this module's Reply
+
+    return page(path, council_name)
 
 
 def _etag(body: bytes) -> str:

@@ -27,6 +27,7 @@ from foicrawl.crawling.runs import settle_abandoned
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
+from foicrawl.spiders.evidence import EvidenceFetching
 from foicrawl.urls import normalise_origin, site_key
 from foicrawl.warc.capture import CAPTURE_META
 
@@ -35,7 +36,7 @@ GONE = (404, 410)
 logger = logging.getLogger(__name__)
 
 
-class CouncilSpider(scrapy.Spider):
+class CouncilSpider(EvidenceFetching, scrapy.Spider):
     """Base of every council spider; subclasses set `name` (the register's slug)."""
 
     def __init__(self, base_url: str | None = None, mode: str = "full", run_id: str | None = None, **kwargs):
@@ -47,6 +48,7 @@ class CouncilSpider(scrapy.Spider):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.run_id = run_id or uuid.uuid4().hex
+        self.setup_evidence(kwargs.get("moderngov_url"), normalise_origin)  # -a moderngov_url=: its stand-in
         self.hold_council_lock()
         self.held: dict[str, HeldRelease] = {}
         self.requested: set[str] = set()
@@ -67,6 +69,7 @@ class CouncilSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         spider.recheck_count = crawler.settings.getint("FOICRAWL_RECHECK_COUNT")
+        spider.configure_evidence(crawler.settings)
         return spider
 
     @property
@@ -161,6 +164,7 @@ class CouncilSpider(scrapy.Spider):
             item = self.release_from(response, self.parser.parse_release)
             if item is not None:
                 yield item
+                yield from self.evidence_for(item, response)
 
     def release_from(self, response, parse: Callable[..., ReleaseItem]) -> ReleaseItem | None:
         """Parse a release page. A page the parser cannot read is logged and counted, and the

@@ -100,7 +100,8 @@ class WarcCapture:
         if self.writer is None or not response.url.startswith(("http://", "https://")):
             return
         digest = sha1_digest(response.body)
-        prior = self.prior.same_payload(response.url, digest) if response.status == 200 else None
+        truncated = "download_stopped" in (response.flags or [])  # cut at a size cap: never a revisit target
+        prior = self.prior.same_payload(response.url, digest) if response.status == 200 and not truncated else None
         moment = datetime.now(UTC)
         capture = self.writer.write_exchange(
             response.url,
@@ -109,9 +110,10 @@ class WarcCapture:
             moment,
             ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
             revisit_of=prior,
+            truncated="length" if truncated else None,
         )
         request.meta[CAPTURE_META] = self.evidence(capture)
-        if prior is None and response.status == 200:
+        if prior is None and response.status == 200 and not truncated:
             self.prior.remember(response.url, moment.strftime("%Y%m%d%H%M%S"), digest, capture.warc_file,
                                 capture.warc_offset)  # fmt: skip
         stats = self.crawler.stats

@@ -149,12 +149,16 @@ class RotatingWarcWriter:
         return record
 
     def write_exchange(self, url: str, request: HttpMessage, response: HttpMessage, moment: datetime,
-                       ip_address: str | None = None, revisit_of: PriorCapture | None = None) -> Capture:  # fmt: skip
+                       ip_address: str | None = None, revisit_of: PriorCapture | None = None,
+                       truncated: str | None = None) -> Capture:  # fmt: skip
         """A response and the request that produced it, linked both ways. With `revisit_of`, the
-        response is written as a revisit record of that earlier capture (its payload is identical)."""
+        response is written as a revisit record of that earlier capture (its payload is identical).
+        `truncated` ("length") marks a body cut short on purpose (WARC-Truncated)."""
         self._ensure_open()
         response_id, request_id = new_record_id(), new_record_id()
         extra = {"WARC-Concurrent-To": request_id, **({"WARC-IP-Address": ip_address} if ip_address else {})}
+        if truncated:
+            extra["WARC-Truncated"] = truncated
         if revisit_of is not None:
             response_record = self._revisit_record(url, response, moment, revisit_of, extra)
         else:
@@ -194,6 +198,18 @@ class RotatingWarcWriter:
         )  # fmt: skip
         self._write(metadata)
         return request_id
+
+    def write_metadata(self, url: str, moment: datetime, fields: dict[str, str], refers_to: str | None = None) -> str:
+        """A metadata record (application/warc-fields) about `url`, pointing at the record it
+        describes: what the archive says of a capture beyond its bytes (why it was fetched)."""
+        self._ensure_open()
+        body = "".join(f"{name}: {' '.join(str(value).split())}\r\n" for name, value in fields.items()).encode()
+        headers = {"WARC-Date": warc_date(moment), **({"WARC-Refers-To": refers_to} if refers_to else {})}
+        record = self._writer.create_warc_record(url, "metadata", payload=BytesIO(body), length=len(body),
+                                                 warc_content_type="application/warc-fields",
+                                                 warc_headers_dict=headers)  # fmt: skip
+        self._write(record)
+        return record.rec_headers.get_header("WARC-Record-ID")
 
     def close(self) -> None:
         if self._writer is None:

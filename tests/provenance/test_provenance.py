@@ -178,7 +178,18 @@ def test_wacz_export_validates(archived, tmp_path, capsys):
         names = package.namelist()
         pages = [json.loads(line) for line in package.read("pages/pages.jsonl").decode().splitlines()]
     assert sorted(n for n in names if n.startswith("archive/")) == sorted(f"archive/{p.name}" for p in warc_files(archived[0]))
-    assert len(pages) == 62 and pages[0]["format"] == "json-pages-1.0"
+    assert pages[0]["format"] == "json-pages-1.0"
+    assert len([p for p in pages[1:] if ":evidence:" not in p["id"]]) == 61, "one page a release version"
+    assert len([p for p in pages if ":evidence:" in p["id"]]) == len(evidence_rows_fetched()), "and one a document or cited page"
+
+
+def evidence_rows_fetched() -> list:
+    from sqlalchemy import select
+
+    from foicrawl.catalogue.models import Evidence
+
+    with session_factory()() as session:
+        return list(session.scalars(select(Evidence).where(Evidence.status == 200, Evidence.warc_file.is_not(None))))
 
 
 def test_pywb_replays_the_original_bytes_of_a_release(archived, tmp_path):
