@@ -74,6 +74,7 @@ class ReleaseNotModified:
     case_ref: str
     url: str
     fetched_at: str | None = None
+    capture: dict | None = None  # the 304 record
 
 
 @dataclass
@@ -85,6 +86,7 @@ class ReleaseGone:
     url: str
     status: int
     fetched_at: str | None = None
+    capture: dict | None = None  # the 404/410 record
 
 
 @dataclass

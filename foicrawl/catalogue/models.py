@@ -62,6 +62,9 @@ class Release(Base):
     versions: Mapped[list[ReleaseVersion]] = relationship(
         back_populates="release", order_by="ReleaseVersion.version", cascade="all, delete-orphan"
     )
+    withdrawals: Mapped[list[Withdrawal]] = relationship(
+        back_populates="release", order_by="Withdrawal.withdrawn_at", cascade="all, delete-orphan"
+    )
 
 
 class ReleaseVersion(Base):
@@ -92,8 +95,53 @@ class ReleaseVersion(Base):
     payload_digest: Mapped[str | None] = mapped_column(String(128))
     block_digest: Mapped[str | None] = mapped_column(String(128))
     fetched_at: Mapped[datetime | None] = mapped_column()
+    # Which extraction read the fields ("hastings/1+text/1"; parsers.extraction_version). Null on
+    # versions stored before versions were recorded.
+    parser_version: Mapped[str | None] = mapped_column(String(64))
 
     release: Mapped[Release] = relationship(back_populates="versions")
+    superseded: Mapped[list[SupersededExtraction]] = relationship(
+        back_populates="version", order_by="SupersededExtraction.id", cascade="all, delete-orphan"
+    )
+
+
+class SupersededExtraction(Base):
+    """A version's fields as an earlier parser read them, kept when `foicrawl reparse` brought the
+    version up to today's parser: nothing stored is ever lost."""
+
+    __tablename__ = "superseded_extractions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("release_versions.id"), index=True)
+    parser_version: Mapped[str | None] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[dict] = mapped_column(JSON)  # the replaced values, by field name
+    replaced_at: Mapped[datetime] = mapped_column()
+    replaced_by: Mapped[str] = mapped_column(String(64))  # the parser version that replaced them
+
+    version: Mapped[ReleaseVersion] = relationship(back_populates="superseded")
+
+
+class Withdrawal(Base):
+    """A time a release's page was gone (404/410), and the time it came back, each with the WARC
+    record that showed it. A release withdrawn twice has two rows; history is never rewritten."""
+
+    __tablename__ = "withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
+    withdrawn_on: Mapped[date] = mapped_column(Date)
+    withdrawn_at: Mapped[datetime] = mapped_column()
+    status: Mapped[int | None] = mapped_column(Integer)  # what the page answered: 404 or 410
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(Integer)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    returned_at: Mapped[datetime | None] = mapped_column()
+    return_warc_file: Mapped[str | None] = mapped_column(Text)
+    return_warc_offset: Mapped[int | None] = mapped_column(Integer)
+    return_warc_record_id: Mapped[str | None] = mapped_column(String(64))
+
+    release: Mapped[Release] = relationship(back_populates="withdrawals")
 
 
 class CrawlRun(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.analysis.facts import release_facts
 from foicrawl.catalogue.evidence import link_citations, links_by_version, with_evidence
-from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.models import Release, ReleaseVersion, Withdrawal
 from foicrawl.councils import nation_of
 from foicrawl.errors import FoicrawlError
 from foicrawl.urls import origin_of
@@ -82,11 +82,17 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
         payload_digest=capture.get("payload_digest"),
         block_digest=capture.get("block_digest"),
         fetched_at=_as_datetime(capture.get("fetched_at")),
+        parser_version=record.get("parser_version"),
     )
 
 
-def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None) -> str:
-    """Store one normalised, validated release. Returns "new", "changed" or "unchanged"."""
+def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None,
+                   reread: Callable[[ReleaseVersion], dict | None] | None = None) -> str:  # fmt: skip
+    """Store one normalised, validated release. Returns "new", "changed" or "unchanged".
+
+    When today's reading differs from the latest version's, `reread` reads that version's own page
+    again with today's parser: if it gives today's reading, the council's page did not change, only
+    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields)."""
     release = session.scalar(
         select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
     )
@@ -99,13 +105,18 @@ def record_release(session: Session, record: dict, seen_at: datetime, run_id: st
         return "new"
     release.last_seen = max(release.last_seen, seen_at) if release.last_seen else seen_at
     release.url = record["url"]
-    release.withdrawn, release.withdrawn_on = False, None
+    _came_back(release, seen_at, record.get("capture"))
     latest = session.scalar(
         select(ReleaseVersion).where(ReleaseVersion.release_id == release.id,
                                      ReleaseVersion.version == release.latest_version)  # fmt: skip
     )
-    if latest is not None and latest.content_hash == content_hash(record):
+    new_hash = content_hash(record)
+    if latest is not None and latest.content_hash == new_hash:
         return "unchanged"
+    if latest is not None and reread is not None:
+        again = reread(latest)
+        if again is not None and content_hash(again) == new_hash:
+            return "unchanged"
     release.latest_version += 1
     release.versions.append(version := _new_version(record, release.latest_version, seen_at, run_id))
     link_citations(session, version, record)
@@ -138,7 +149,8 @@ class ReleaseNotFound(FoicrawlError, LookupError):
 def release_by_reference(session: Session, case_ref: str, council: str | None = None) -> Release:
     """The release a council's case reference names (with its versions loaded); `council` decides
     where two councils use the same reference. Raises ReleaseNotFound, saying which to choose."""
-    query = select(Release).options(selectinload(Release.versions)).where(Release.case_ref == case_ref)
+    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
+             .where(Release.case_ref == case_ref))  # fmt: skip
     if council:
         query = query.where(Release.council == council)
     found = list(session.scalars(query))
@@ -149,22 +161,51 @@ def release_by_reference(session: Session, case_ref: str, council: str | None = 
     return found[0]
 
 
-def mark_seen(session: Session, council: str, case_ref: str, seen_at: datetime) -> bool:
+def sighting(capture: dict | None) -> dict:
+    """The record that showed a page at a moment: for a revisit, the revisit record itself (the
+    capture otherwise names the earlier record holding the payload)."""
+    capture = capture or {}
+    if capture.get("revisit_record_id"):
+        return {"warc_file": capture.get("revisit_warc_file"), "warc_offset": capture.get("revisit_warc_offset"),
+                "warc_record_id": capture["revisit_record_id"]}  # fmt: skip
+    return {name: capture.get(name) for name in ("warc_file", "warc_offset", "warc_record_id")}
+
+
+def _came_back(release: Release, seen_at: datetime, capture: dict | None) -> None:
+    """A release seen again: if it was withdrawn, its open withdrawal is closed with this sighting."""
+    if not release.withdrawn:
+        return
+    release.withdrawn, release.withdrawn_on = False, None
+    open_ones = [w for w in release.withdrawals if w.returned_at is None]
+    if open_ones:
+        seen = sighting(capture)
+        open_ones[-1].returned_at = seen_at
+        open_ones[-1].return_warc_file = seen["warc_file"]
+        open_ones[-1].return_warc_offset = seen["warc_offset"]
+        open_ones[-1].return_warc_record_id = seen["warc_record_id"]
+
+
+def mark_seen(session: Session, council: str, case_ref: str, seen_at: datetime, capture: dict | None = None) -> bool:
     """A held release seen again without a new text (a 304): only last_seen moves."""
     release = session.scalar(select(Release).where(Release.council == council, Release.case_ref == case_ref))
     if release is None:
         return False
     release.last_seen = max(release.last_seen, seen_at)
-    release.withdrawn, release.withdrawn_on = False, None
+    _came_back(release, seen_at, capture)
     return True
 
 
-def mark_withdrawn(session: Session, council: str, case_ref: str, on: date) -> bool:
-    """A release whose page is gone: marked withdrawn (once, with the date), never deleted."""
+def mark_withdrawn(session: Session, council: str, case_ref: str, on: date, capture: dict | None = None,
+                   status: int | None = None, at: datetime | None = None) -> bool:  # fmt: skip
+    """A release whose page is gone: marked withdrawn (once, with the date), never deleted; the
+    withdrawal is kept in its history with the record of the answer that showed it."""
     release = session.scalar(select(Release).where(Release.council == council, Release.case_ref == case_ref))
     if release is None or release.withdrawn:
         return False
     release.withdrawn, release.withdrawn_on = True, on
+    seen = sighting(capture)
+    release.withdrawals.append(Withdrawal(withdrawn_on=on, withdrawn_at=at or datetime.combine(on, datetime.min.time()),
+                                          status=status, **seen))  # fmt: skip
     return True
 
 
@@ -213,12 +254,28 @@ def export_row(release: Release, version: ReleaseVersion, nation: str | None = N
         "withdrawn_on": _iso(release.withdrawn_on),
         "latest_version": release.latest_version,
         "content_hash": version.content_hash,
+        "withdrawals": [withdrawal_row(w) for w in release.withdrawals],
+        "parser_version": version.parser_version,
         **facts,  # working_days, late, exemptions
     }
 
 
+def withdrawal_row(w: Withdrawal) -> dict:
+    """One withdrawal in the export: when the page went and came back, and the records showing it."""
+    return {
+        "withdrawn_on": _iso(w.withdrawn_on),
+        "status": w.status,
+        "evidence": {"warc_file": w.warc_file, "warc_offset": w.warc_offset, "warc_record_id": w.warc_record_id,
+                     "fetched_at": _iso(w.withdrawn_at)},
+        "returned_at": _iso(w.returned_at),
+        "return_evidence": {"warc_file": w.return_warc_file, "warc_offset": w.return_warc_offset,
+                            "warc_record_id": w.return_warc_record_id} if w.returned_at else None,
+    }  # fmt: skip
+
+
 def export_rows(session: Session, council: str | None = None, all_versions: bool = False) -> Iterator[dict]:
-    query = select(Release).options(selectinload(Release.versions)).order_by(Release.council, Release.case_ref)
+    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
+             .order_by(Release.council, Release.case_ref))  # fmt: skip
     if council:
         query = query.where(Release.council == council)
     nations: dict[str, str] = {}

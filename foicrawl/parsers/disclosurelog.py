@@ -29,6 +29,9 @@ _COUNT = re.compile(r"([\d,]+)\s+disclosures?\b", re.I)
 _TRAILER = re.compile(r"^This is .{0,120}response to a freedom of information", re.I)
 _NO_DOCUMENTS = re.compile(r"there are no documents", re.I)
 
+# Raise when a change makes this parser read any page's fields differently (see parsers/__init__).
+PARSER_VERSION = 1
+
 
 def is_release_url(url: str) -> bool:
     return bool(RELEASE_PATH.match(urlsplit(url).path))

@@ -32,6 +32,9 @@ DATE_LABELS = ("Requested", "Responded")
 SECTION_LABELS = {"request", "response"}
 _SIDE_BLOCK = re.compile(r"^(The content on this page is the responsibility|Contact us if you have a question)", re.I)
 
+# Raise when a change makes this parser read any page's fields differently (see parsers/__init__).
+PARSER_VERSION = 1
+
 
 def release_ref(url: str) -> str | None:
     """The `id` a release URL carries (date/?id=REF or category/?id=REF)."""

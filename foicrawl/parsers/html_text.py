@@ -12,6 +12,9 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+# Raise when a change to these helpers, documents.py, dates.py or pipelines/normalise.py makes any
+# page's fields read differently: every platform's extraction version includes it.
+TEXT_HELPERS_VERSION = 1
 INVISIBLE_TAGS = {"script", "style", "noscript", "template"}
 # Page furniture that never belongs to a release's text.
 SKIPPED_TAGS = INVISIBLE_TAGS | {"form", "nav", "aside", "footer", "button"}
@@ -24,8 +27,14 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
+
+
 def parse_html(body: bytes | str) -> HtmlElement:
-    """Parse a page; bytes are decoded by lxml from the page's own declaration."""
+    """Parse a page; bytes are decoded by lxml from the page's own declaration. An XHTML page's XML
+    declaration is dropped from decoded text (lxml refuses text that still names an encoding)."""
+    if isinstance(body, str):
+        body = _XML_DECLARATION.sub("", body, count=1)
     return lxml_html.document_fromstring(body)
 
 

@@ -17,7 +17,7 @@ class EvidencePipeline(CatalogueStep):
             return item
         fetched_at = (item.capture or {}).get("fetched_at")
         seen_at = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(UTC)
-        with self.sessions.begin() as session:
+        with self.transaction() as session:
             outcome = record_evidence(session, item.to_dict(), seen_at, self.crawler.spider.run_id)
             index_evidence(session, item.council, item.key)  # its text joins the releases' search entries
         stats = self.crawler.stats

@@ -1,4 +1,7 @@
-"""First pipeline: dates to ISO 8601, tidy whitespace, the case reference as the page shows it."""
+"""First pipeline: dates to ISO 8601, tidy whitespace, the case reference as the page shows it.
+
+Part of the extraction: a change here that alters stored fields raises
+`parsers.html_text.TEXT_HELPERS_VERSION`."""
 
 from __future__ import annotations
 

@@ -1,14 +1,17 @@
 """`foicrawl reindex`: the catalogue rebuilt from the WARC files alone, offline.
 
-Files are read in the order they were written; each release page found in them goes through the same
-parser, normalisation, validation and catalogue rules as during the crawl, so the rebuilt catalogue
-exports the same as the one the crawls built.
+Every answer for a release page (the page, a 304 recheck, a 404/410 withdrawal) is taken in WARC-Date
+order and goes through the same parser, normalisation, validation and store code as during the
+crawl, so the rebuilt catalogue exports the same as the one the crawls built, withdrawals and
+sightings included.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,16 +19,34 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.evidence import record_evidence
-from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion
-from foicrawl.catalogue.releases import record_release
+from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion, Withdrawal
 from foicrawl.catalogue.search import rebuild_index
 from foicrawl.councils import register
+from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
+from foicrawl.pipelines.rederive import stored_page_reader
+from foicrawl.pipelines.store import store_item
 from foicrawl.pipelines.validate import problems
 from foicrawl.provenance.evidence import evidence_from_archive, is_evidence_metadata
-from foicrawl.provenance.extract import is_release_record, read_capture, records_in, release_from_record
+from foicrawl.provenance.extract import (
+    RecordError,
+    RecordHead,
+    is_release_url,
+    read_capture,
+    record_heads,
+    release_from_record,
+)
+from foicrawl.urls import site_key
 from foicrawl.warc.reader import ArchivedRecord
 
-_NAME = re.compile(r"^foicrawl-(?P<spider>.+)-(?P<started>\d{14})-(?P<serial>\d{5})\.warc\.gz$")
+GONE = (404, 410)
+
+logger = logging.getLogger(__name__)
+_NAME = re.compile(r"^foicrawl-(?P<spider>.+)-(?P<started>\d{14})-(?P<serial>\d{5})\.warc\.gz(\.open)?$")
+
+
+def spiders_in(warc_dir: Path) -> set[str]:
+    """The spiders whose WARC files (complete or still open) are in `warc_dir`."""
+    return {match["spider"] for path in warc_dir.glob("foicrawl-*") if (match := _NAME.match(path.name))}
 
 
 def in_written_order(warc_dir: Path) -> list[Path]:
@@ -60,54 +81,112 @@ def capture_of(record: ArchivedRecord, fetched: ArchivedRecord | None = None) ->
         "fetched_at": moment.isoformat(timespec="microseconds"),
     }
     if fetched is not None:
-        evidence["revisit_record_id"] = fetched.record_id
+        evidence.update(revisit_record_id=fetched.record_id, revisit_warc_file=fetched.path.name,
+                        revisit_warc_offset=fetched.offset)  # fmt: skip
     return evidence
 
 
-def reindex(session: Session, warc_dir: Path) -> Counter:
-    """Replace the catalogue's releases with what the WARC files hold. Crawl runs are kept."""
+def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = logger.warning) -> Counter:
+    """Replace the catalogue's releases with what the WARC files hold. Crawl runs are kept.
+
+    Every release page (200, or a revisit of one), recheck (304) and withdrawal (404/410) of a
+    council in the register is replayed in WARC-Date order through the crawl's own store code. A
+    record that cannot be read is passed to `report` and counted as "unreadable"; the rebuild goes on.
+    """
     session.execute(delete(EvidenceLink))
     session.execute(delete(Evidence))
+    session.execute(delete(Withdrawal))
     session.execute(delete(ReleaseVersion))
     session.execute(delete(Release))
     counts: Counter = Counter()
-    full_records: dict[str, tuple[Path, int]] = {}  # record id -> where, for resolving revisits
-    revisits: dict[str, tuple[Path, int]] = {}  # revisit record id -> where (evidence metadata may point at one)
     known = register()
-    for path in in_written_order(warc_dir):
-        council = run_id = None
+    full_records: dict[str, RecordHead] = {}  # record id -> where, for resolving revisits
+    revisits: dict[str, RecordHead] = {}  # revisit record id -> where (evidence metadata may point at one)
+    answers: list[tuple[datetime, int, int, RecordHead, str, str | None]] = []
+    for order, path in enumerate(in_written_order(warc_dir)):
         counts["files"] += 1
-        for record in records_in(path):
-            if record.record_type == "warcinfo":
-                info = warcinfo(record)
-                council, run_id = info.get("foicrawl-spider"), info.get("foicrawl-run-id")
-                continue
-            if record.record_type == "response":
-                full_records[record.record_id] = (path.parent, path.name, record.offset)
-            elif record.record_type == "revisit":
-                revisits[record.record_id] = (path.parent, path.name, record.offset)
-            if is_evidence_metadata(record):
-                counts[f"evidence {_reindex_evidence(session, record, full_records, revisits, run_id)}"] += 1
-                continue
-            if council not in known or not is_release_record(council, record):
-                continue
-            fetched = None
-            if record.record_type == "revisit":
-                original = full_records.get(record.warc_headers.get_header("WARC-Refers-To"))
-                if original is None:
-                    counts["unresolved revisits"] += 1
+        council = run_id = None
+        try:
+            for head in record_heads(path):
+                if head.record_type == "warcinfo":
+                    info = warcinfo(read_capture(path.parent, path.name, head.offset))
+                    council, run_id = info.get("foicrawl-spider"), info.get("foicrawl-run-id")
                     continue
-                fetched, record = record, read_capture(*original)
-            item = release_from_record(council, record)
+                if head.record_type == "response":
+                    full_records[head.record_id] = head
+                elif head.record_type == "revisit":
+                    revisits[head.record_id] = head
+                elif head.record_type == "metadata":  # a document's or cited page's, maybe
+                    answers.append((_moment(head.date), order, head.offset, head, EVIDENCE, run_id))
+                if (council in known and head.record_type in ("response", "revisit") and head.status in STORED
+                        and is_release_url(council, head.target_uri)):  # fmt: skip
+                    answers.append((_moment(head.date), order, head.offset, head, council, run_id))
+        except (RecordError, OSError, ValueError) as error:  # noqa: PERF203 - a damaged file: keep what was read
+            counts["unreadable"] += 1
+            report(f"Stopped reading {path.name} early: {error}")
+    held: dict[tuple[str, str], str] = {}  # (council, site key) -> case reference
+    for moment, _, _, head, council, run_id in sorted(answers, key=lambda a: a[:3]):
+        try:
+            if council == EVIDENCE:
+                metadata = read_capture(head.path.parent, head.path.name, head.offset)
+                if is_evidence_metadata(metadata):
+                    counts[f"evidence {_reindex_evidence(session, metadata, full_records, revisits, run_id)}"] += 1
+                continue
+            item = _answer(head, council, moment, full_records, held)
+        except Exception as error:  # noqa: BLE001 - one unreadable record never stops a rebuild
+            counts["unreadable"] += 1
+            report(f"Skipped {error}" if isinstance(error, RecordError) else
+                   f"Skipped {head.target_uri} at offset {head.offset} of {head.path.name}: {type(error).__name__}: {error}")  # fmt: skip
+            continue
+        if item is None:
+            continue
+        if isinstance(item, ReleaseItem):
             if problems(item):
                 counts["dropped"] += 1
                 continue
-            item.capture = capture_of(record, fetched)
-            seen_at = datetime.fromisoformat(item.capture["fetched_at"])
-            counts[record_release(session, item.to_dict(), seen_at, run_id)] += 1
-            session.flush()
+            held[(council, site_key(item.url))] = item.case_ref
+        outcome = store_item(session, item, run_id, stored_page_reader(warc_dir, council))
+        if outcome:
+            counts[outcome] += 1
+        session.flush()
     counts["searchable"] = rebuild_index(session)
     return counts
+
+
+STORED = (200, 304, *GONE)
+EVIDENCE = "(evidence)"  # in place of a council: a metadata record, read in its turn
+
+
+def _moment(warc_date: str | None) -> datetime:
+    return datetime.fromisoformat((warc_date or "").replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _answer(head: RecordHead, council: str, moment: datetime, full_records: dict[str, RecordHead],
+            held: dict[tuple[str, str], str]):  # fmt: skip
+    """The item the crawl made of this answer: a release, a sighting (304) or a withdrawal
+    (404/410), the last two only for a release already held, as the spider does."""
+    if head.status == 200:
+        record = fetched = read_capture(head.path.parent, head.path.name, head.offset)
+        if record.record_type == "revisit":
+            original = full_records.get(head.refers_to)
+            if original is None:
+                raise RecordError(f"revisit at offset {head.offset} of {head.path.name} refers to "
+                                  f"{head.refers_to}, which no WARC file holds")  # fmt: skip
+            record = read_capture(original.path.parent, original.path.name, original.offset)
+        else:
+            fetched = None
+        item = release_from_record(council, record)
+        item.capture = capture_of(record, fetched)
+        return item
+    case_ref = held.get((council, site_key(head.target_uri)))
+    if case_ref is None:
+        return None
+    record = read_capture(head.path.parent, head.path.name, head.offset)
+    capture = capture_of(record)
+    fetched_at = capture["fetched_at"]
+    if head.status == 304:
+        return ReleaseNotModified(council, case_ref, head.target_uri, fetched_at, capture)
+    return ReleaseGone(council, case_ref, head.target_uri, head.status, fetched_at, capture)
 
 
 def _reindex_evidence(session: Session, metadata: ArchivedRecord, full_records: dict, revisits: dict,
@@ -116,12 +195,13 @@ def _reindex_evidence(session: Session, metadata: ArchivedRecord, full_records: 
     refers_to = metadata.warc_headers.get_header("WARC-Refers-To")
     response = fetched = None
     if refers_to in revisits:
-        fetched = read_capture(*revisits[refers_to])
+        fetched = read_capture(revisits[refers_to].path.parent, revisits[refers_to].path.name, revisits[refers_to].offset)
         refers_to = fetched.warc_headers.get_header("WARC-Refers-To")
     if refers_to:
         if refers_to not in full_records:
             return "unresolved"
-        response = read_capture(*full_records[refers_to])
+        original = full_records[refers_to]
+        response = read_capture(original.path.parent, original.path.name, original.offset)
     item = evidence_from_archive(metadata, response, fetched, capture_of(response, fetched) if response else None)
     seen_at = datetime.fromisoformat(item["capture"]["fetched_at"])
     outcome = record_evidence(session, item, seen_at, run_id)

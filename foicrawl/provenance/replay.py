@@ -65,7 +65,19 @@ class Replayed:
             ("block digest", r.warc_headers.get_header("WARC-Block-Digest")),
             ("payload digest", r.warc_headers.get_header("WARC-Payload-Digest")),
             ("digests verified", "yes" if not self.problems else "NO: " + "; ".join(self.problems)),
+            *self.withdrawal_history(),
         ]
+
+    def withdrawal_history(self) -> list[tuple[str, str]]:
+        """Each time the page was gone and came back, with the WARC record that showed it."""
+        lines = []
+        for w in self.release.withdrawals:
+            lines.append(("withdrawn", f"{w.withdrawn_on} (answered {w.status}; record {w.warc_record_id} "
+                                       f"in {w.warc_file} at offset {w.warc_offset})"))  # fmt: skip
+            if w.returned_at:
+                lines.append(("back", f"{w.returned_at:%Y-%m-%d %H:%M:%S} UTC (record {w.return_warc_record_id} "
+                                      f"in {w.return_warc_file} at offset {w.return_warc_offset})"))  # fmt: skip
+        return lines
 
 
 def find_version(session: Session, case_ref: str, council: str | None = None, version: int | None = None):

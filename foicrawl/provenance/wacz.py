@@ -1,6 +1,7 @@
 """`foicrawl export --format wacz`: the archive packaged as one WACZ file (WARCs, index, pages list)
 that ReplayWeb.page and pywb open. The packaging is py-wacz's own (`wacz create`), from the archive
-tools' environment, so the file is what the format's authors' tool makes."""
+tools' environment, so the file is what the format's authors' tool makes (with 304 answers left out
+of its index: see wacz_create.py)."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | No
     with tempfile.TemporaryDirectory() as scratch:
         pages_file = Path(scratch) / "pages.jsonl"
         pages_file.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
-        command = [tool("wacz"), "create", "-o", str(output), "-p", str(pages_file), "--title", "foicrawl archive",
+        command = [str(Path(tool("wacz")).with_name("python")), "-I", str(Path(__file__).with_name("wacz_create.py")), "create", "-o", str(output), "-p", str(pages_file), "--title", "foicrawl archive",
                    "--desc", "FOI disclosure-log releases archived by foicrawl", *map(str, warcs)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:

@@ -20,6 +20,7 @@ from scrapy.exceptions import DontCloseSpider
 
 from foicrawl.catalogue.releases import HeldRelease, held_releases
 from foicrawl.catalogue.session import session_factory
+from foicrawl.codings import page_bytes
 from foicrawl.councils import council
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
 from foicrawl.crawling.process import MODES
@@ -146,17 +147,21 @@ class CouncilSpider(EvidenceFetching, scrapy.Spider):
 
     # Pages
     def page_text(self, response) -> str:
-        return decode_html(response.body, response.headers.get("Content-Type"))
+        """The page as the archive's readers see it: a coding Scrapy could not undo (named, or left
+        over by a server that compressed twice) goes through the same decoder as verify's."""
+        body = page_bytes(response.body, b", ".join(response.headers.getlist("Content-Encoding")))
+        return decode_html(body, response.headers.get("Content-Type"))
 
     def parse_release(self, response):
         held = self.held.get(site_key(response.url))
-        fetched_at = (response.meta.get(CAPTURE_META) or {}).get("fetched_at")
+        capture = response.meta.get(CAPTURE_META)
+        fetched_at = (capture or {}).get("fetched_at")
         if response.status == 304:
             if held:
-                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at)
+                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at, capture)
         elif response.status in GONE:
             if held:
-                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at)
+                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at, capture)
             else:
                 logger.warning("Listed release %s answered %d", response.url, response.status)
                 self.crawler.stats.inc_value("foicrawl/listed_but_gone")

@@ -1,0 +1,54 @@
+"""A stored version's own page read again with today's parser: how a parser change is told from a
+change of the council's page. The reading itself (record -> page text -> normalised release) is
+here, below both the store and provenance; `provenance.extract` hands the same functions to verify,
+replay and reindex."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from foicrawl.councils import council as council_entry
+from foicrawl.items import ReleaseItem
+from foicrawl.parsers import PLATFORMS, extraction_version
+from foicrawl.parsers.html_text import decode_html
+from foicrawl.pipelines.normalise import normalise
+from foicrawl.warc.reader import ArchivedRecord, RecordError, read_record
+
+
+def platform_of(council: str):
+    return PLATFORMS[council_entry(council).platform]
+
+
+def parser_version_of(council: str) -> str:
+    """Today's extraction version for a council's platform."""
+    return extraction_version(council_entry(council).platform)
+
+
+def page_text(record: ArchivedRecord) -> str:
+    """The page as the crawl decoded it: content codings undone, then the charset Scrapy uses."""
+    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    return decode_html(record.decoded_payload(), content_type)
+
+
+def release_from_record(council: str, record: ArchivedRecord) -> ReleaseItem:
+    """Parse and normalise the release page held by a response record, with today's parser."""
+    item = platform_of(council).parse_release(page_text(record), record.target_uri, council)
+    normalise(item)
+    return item
+
+
+def stored_page_reader(warc_dir: Path, council: str) -> Callable[[object], dict | None]:
+    """For `record_release`: a stored version (its warc_file and offset) read again with today's
+    parser, as a record dict; None when its record cannot be read (the comparison then stands)."""
+
+    def reread(version) -> dict | None:
+        if not version.warc_file or version.warc_offset is None:
+            return None
+        try:
+            record = read_record(Path(warc_dir) / version.warc_file, version.warc_offset)
+            return release_from_record(council, record).to_dict()
+        except (RecordError, OSError, ValueError):
+            return None
+
+    return reread
