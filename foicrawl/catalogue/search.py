@@ -9,6 +9,7 @@ index in step (`index_release` after each release it records) and `reindex` rebu
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +45,9 @@ _POSTGRES_TABLES = (
     "CREATE INDEX IF NOT EXISTS release_index_document ON release_index USING GIN (document)",
     "CREATE INDEX IF NOT EXISTS release_index_council ON release_index (council, dated)",
 )
-_ready: set[str] = set()
+# Engines whose index tables are known to exist (by engine, not URL: a catalogue file deleted and
+# made again at the same path gets a new engine, and its tables are made again).
+_ready: weakref.WeakSet = weakref.WeakSet()
 
 
 class SearchError(FoicrawlError, ValueError):
@@ -55,14 +58,14 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def ensure_index(session: Session) -> None:
-    bind = session.get_bind()
-    key = str(bind.url)
-    if key in _ready:
+def ensure_index(session: Session, check: bool = False) -> None:
+    """Make the index tables where they are missing (`check`: look even if this engine made them)."""
+    engine = session.get_bind().engine
+    if engine in _ready and not check:
         return
     for statement in _POSTGRES_TABLES if _postgres(session) else _SQLITE_TABLES:
         session.execute(text(statement))
-    _ready.add(key)
+    _ready.add(engine)
 
 
 def documents_text(documents: list | None, fetched: list[str] = ()) -> str:
@@ -164,7 +167,7 @@ def index_evidence(session: Session, council: str, key: str) -> None:
 
 def rebuild_index(session: Session, batch: int = 500) -> int:
     """Empty the index and fill it again from the catalogue. Returns the releases indexed."""
-    ensure_index(session)
+    ensure_index(session, check=True)
     session.execute(text("DELETE FROM release_index"))
     if not _postgres(session):
         session.execute(text("DELETE FROM release_fts"))
