@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from foicrawl.errors import FoicrawlError
 
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
+NATIONS = ("england", "wales", "scotland", "northern-ireland")
 
 
 class RegisterError(FoicrawlError, ValueError):
@@ -35,6 +36,7 @@ class Council:
     jitter: int = 900  # seconds of random delay, so councils on one platform are not all hit at once
     full_every_days: int = 7  # a full sweep when the last one is older than this; incremental otherwise
     base_url: str | None = None  # crawl this origin instead of the live one
+    nation: str = "england"  # england, wales, scotland or northern-ireland: which FOI law and bank holidays
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
     hosts: list[str] = field(default_factory=list)  # where its releases and listings live (default: the origin's host)
     moderngov: str | None = None  # its ModernGov (committee) site, whose pages answers cite
@@ -101,6 +103,9 @@ def register(path: Path | None = None) -> dict[str, Council]:
             if slug == "scheduler":
                 continue
             entries[slug] = {**entries.get(slug, {}), **override}
+    for slug, entry in entries.items():
+        if entry.get("nation", "england") not in NATIONS:
+            raise RegisterError(f"council {slug!r}: nation {entry['nation']!r} is not one of {', '.join(NATIONS)}")
     return {slug: Council(slug=slug, **_known(Council, entry, f"council {slug!r}")) for slug, entry in entries.items()}
 
 
@@ -125,3 +130,9 @@ def council(slug: str) -> Council:
     if slug not in councils:
         raise KeyError(unknown_council(slug, councils))
     return councils[slug]
+
+
+def nation_of(slug: str) -> str:
+    """The council's nation (for working days and which Act it cites); England when unknown."""
+    entry = register().get(slug)
+    return entry.nation if entry else "england"

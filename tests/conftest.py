@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pg import postgres  # noqa: F401  (a fixture: a throwaway PostgreSQL server)
 
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.replica.dataset import generate

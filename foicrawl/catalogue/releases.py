@@ -15,8 +15,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from foicrawl.analysis.facts import release_facts
 from foicrawl.catalogue.evidence import link_citations, links_by_version, with_evidence
 from foicrawl.catalogue.models import Release, ReleaseVersion, Withdrawal
+from foicrawl.councils import nation_of
+from foicrawl.errors import FoicrawlError
 from foicrawl.urls import origin_of
 
 # What a reader of the release sees; a change in any of these makes a new version. The URL is left
@@ -139,6 +142,25 @@ def held_releases(session: Session, council: str) -> list[HeldRelease]:
     return sorted(held, key=lambda h: (h.listed_on or date.min, h.case_ref), reverse=True)
 
 
+class ReleaseNotFound(FoicrawlError, LookupError):
+    pass
+
+
+def release_by_reference(session: Session, case_ref: str, council: str | None = None) -> Release:
+    """The release a council's case reference names (with its versions loaded); `council` decides
+    where two councils use the same reference. Raises ReleaseNotFound, saying which to choose."""
+    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
+             .where(Release.case_ref == case_ref))  # fmt: skip
+    if council:
+        query = query.where(Release.council == council)
+    found = list(session.scalars(query))
+    if not found:
+        raise ReleaseNotFound(f"no release {case_ref}" + (f" at {council}" if council else "") + " in the catalogue")
+    if len(found) > 1:
+        raise ReleaseNotFound(f"{case_ref} is held for {', '.join(r.council for r in found)}: say which with --council")
+    return found[0]
+
+
 def sighting(capture: dict | None) -> dict:
     """The record that showed a page at a moment: for a revisit, the revisit record itself (the
     capture otherwise names the earlier record holding the payload)."""
@@ -203,8 +225,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_row(release: Release, version: ReleaseVersion) -> dict:
+def export_row(release: Release, version: ReleaseVersion, nation: str | None = None) -> dict:
     """A release version in the export's contract fields (and a few more after them)."""
+    facts = release_facts(version.requested_on, version.responded_on, version.response_text,
+                          nation or nation_of(release.council))  # fmt: skip
     return {
         "council": release.council,
         "case_ref": release.case_ref,
@@ -232,6 +256,7 @@ def export_row(release: Release, version: ReleaseVersion) -> dict:
         "content_hash": version.content_hash,
         "withdrawals": [withdrawal_row(w) for w in release.withdrawals],
         "parser_version": version.parser_version,
+        **facts,  # working_days, late, exemptions
     }
 
 
@@ -253,8 +278,12 @@ def export_rows(session: Session, council: str | None = None, all_versions: bool
              .order_by(Release.council, Release.case_ref))  # fmt: skip
     if council:
         query = query.where(Release.council == council)
+    nations: dict[str, str] = {}
     for release in session.scalars(query):
+        if release.council not in nations:
+            nations[release.council] = nation_of(release.council)
+        nation = nations[release.council]
         versions = release.versions if all_versions else [v for v in release.versions if v.version == release.latest_version]
         links = links_by_version(session, [v.id for v in versions])
         for version in versions:
-            yield with_evidence(export_row(release, version), links.get(version.id, []))
+            yield with_evidence(export_row(release, version, nation), links.get(version.id, []))

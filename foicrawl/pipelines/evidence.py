@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from foicrawl.catalogue.evidence import record_evidence
+from foicrawl.catalogue.search import index_evidence
 from foicrawl.items import EvidenceItem
 from foicrawl.pipelines import CatalogueStep
 
@@ -18,6 +19,7 @@ class EvidencePipeline(CatalogueStep):
         seen_at = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(UTC)
         with self.transaction() as session:
             outcome = record_evidence(session, item.to_dict(), seen_at, self.crawler.spider.run_id)
+            index_evidence(session, item.council, item.key)  # its text joins the releases' search entries
         stats = self.crawler.stats
         stats.inc_value(f"foicrawl/evidence/{outcome}")
         stats.inc_value(f"foicrawl/evidence/kind/{item.kind}")

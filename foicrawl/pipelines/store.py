@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.conflicts import record_conflict
 from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
+from foicrawl.catalogue.search import index_release
 from foicrawl.config import warc_dir
 from foicrawl.items import EvidenceItem, ReleaseConflict, ReleaseGone, ReleaseNotModified
 from foicrawl.pipelines import CatalogueStep
@@ -50,6 +51,8 @@ class StorePipeline(CatalogueStep):
             return item
         with self.transaction() as session:
             outcome = store_item(session, item, self.crawler.spider.run_id, self.reread)
+            if outcome in ("new", "changed"):  # search follows the latest version, in the same commit
+                index_release(session, item.council, item.case_ref)
         if outcome:
             self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         return item
