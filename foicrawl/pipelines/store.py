@@ -1,9 +1,7 @@
 """Last pipeline: releases into the catalogue, and the crawl's run record.
 
-Each item is committed as it comes, so a crawl stopped halfway keeps what it stored. Every commit
-goes through `transaction()`, which keeps the archive's ordering rule: the WARC records a commit
-points at are on disk (fsync'd) before the commit. Batching commits keeps the rule for free: one
-sync before each batch's commit.
+Items are committed in batches (pipelines.batch): a crawl stopped halfway keeps what it stored,
+and the WARC records a commit points at are on disk (fsync'd) before the commit.
 """
 
 from __future__ import annotations
@@ -34,13 +32,17 @@ class StorePipeline(CatalogueStep):
         if not (item.capture or {}).get("warc_record_id"):
             raise DropItem(f"{item.url}: no WARC record holds this answer (the archive could not be written), "
                            "so it is not catalogued", log_level="ERROR")  # fmt: skip
-        with self.transaction() as session:
-            outcome = store_item(session, item, self.crawler.spider.run_id, self.reread)
+        run_id = self.crawler.spider.run_id
+        self.batch.apply(lambda session: store_item(session, item, run_id, self.reread),
+                         lambda outcome: self.stored(item, outcome))  # fmt: skip
+        return item
+
+    def stored(self, item, outcome: str | None) -> None:
+        """Counted once the item's batch is committed."""
         if outcome:
             self.crawler.stats.inc_value(f"foicrawl/releases/{outcome}")
         if outcome == "withdrawn":
             logger.info("Withdrawn: %s %s (%s answered %d)", item.council, item.case_ref, item.url, item.status)
-        return item
 
 
 def store_item(session: Session, item, run_id: str | None, reread=None) -> str | None:
