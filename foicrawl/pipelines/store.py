@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from scrapy.exceptions import DropItem
 from sqlalchemy.orm import Session
 
-from foicrawl.catalogue.releases import mark_seen, mark_withdrawn, record_release
+from foicrawl.catalogue.releases import held_references, mark_seen, mark_withdrawn, record_release
+from foicrawl.catalogue.session import session_factory
 from foicrawl.config import warc_dir
 from foicrawl.items import EvidenceItem, ReleaseGone, ReleaseNotModified
 from foicrawl.pipelines import CatalogueStep
@@ -25,6 +26,8 @@ class StorePipeline(CatalogueStep):
     def open_spider(self) -> None:
         super().open_spider()
         self.reread = stored_page_reader(warc_dir(), self.crawler.spider.name)
+        with session_factory()() as session:
+            self.held = held_references(session, self.crawler.spider.name)
 
     def process_item(self, item):
         if isinstance(item, EvidenceItem):  # stored by the evidence pipeline
@@ -33,7 +36,8 @@ class StorePipeline(CatalogueStep):
             raise DropItem(f"{item.url}: no WARC record holds this answer (the archive could not be written), "
                            "so it is not catalogued", log_level="ERROR")  # fmt: skip
         run_id = self.crawler.spider.run_id
-        self.batch.apply(lambda session: store_item(session, item, run_id, self.reread),
+        held = self.held if item.council == self.crawler.spider.name else None
+        self.batch.apply(lambda session: store_item(session, item, run_id, self.reread, held),
                          lambda outcome: self.stored(item, outcome))  # fmt: skip
         return item
 
@@ -45,7 +49,7 @@ class StorePipeline(CatalogueStep):
             logger.info("Withdrawn: %s %s (%s answered %d)", item.council, item.case_ref, item.url, item.status)
 
 
-def store_item(session: Session, item, run_id: str | None, reread=None) -> str | None:
+def store_item(session: Session, item, run_id: str | None, reread=None, held: set[str] | None = None) -> str | None:
     """One crawled answer into the catalogue, the same way for a crawl and for `reindex`: a release
     page ("new", "changed", "unchanged"), a 304 ("unchanged": a sighting), a 404/410 ("withdrawn").
     None when it changes nothing. Every moment is the WARC record's date."""
@@ -57,7 +61,7 @@ def store_item(session: Session, item, run_id: str | None, reread=None) -> str |
         return "unchanged" if mark_seen(session, item.council, item.case_ref, _moment(item.fetched_at), item.capture) else None
     # Read by today's extraction (this process's parser): recorded on the version it makes.
     record = {**item.to_dict(), "parser_version": parser_version_of(item.council)}
-    return record_release(session, record, _moment(item.capture.get("fetched_at")), run_id, reread)
+    return record_release(session, record, _moment(item.capture.get("fetched_at")), run_id, reread, held)
 
 
 def _moment(iso: str | None) -> datetime:
