@@ -8,10 +8,12 @@ scheduler's own options.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -82,8 +84,14 @@ def local_file() -> Path | None:
     return Path(value) if value else None
 
 
-def _packaged() -> dict:
+@cache
+def _packaged_entries() -> dict:
+    # Parsed once a process (tomllib is pure Python; the store asks for a council once an item).
     return tomllib.loads(resources.files("foicrawl").joinpath("councils.toml").read_text("utf-8"))
+
+
+def _packaged() -> dict:
+    return copy.deepcopy(_packaged_entries())
 
 
 def _known(cls, data: dict, where: str) -> dict:

@@ -137,3 +137,8 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "foicrawl.crawling.logformatter.FoicrawlLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The catalogue is written in batches (foicrawl/pipelines/batch.py): one transaction, and one fsync of
+# the WARC before it, per this many items or this many seconds, and at the close of every crawl.
+FOICRAWL_CATALOGUE_BATCH_SIZE = 200
+FOICRAWL_CATALOGUE_BATCH_SECONDS = 1.0

@@ -87,21 +87,30 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
 
 
 def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None,
-                   reread: Callable[[ReleaseVersion], dict | None] | None = None) -> str:  # fmt: skip
+                   reread: Callable[[ReleaseVersion], dict | None] | None = None,
+                   held: set[str] | None = None) -> str:  # fmt: skip
     """Store one normalised, validated release. Returns "new", "changed" or "unchanged".
 
     When today's reading differs from the latest version's, `reread` reads that version's own page
     again with today's parser: if it gives today's reading, the council's page did not change, only
-    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields)."""
-    release = session.scalar(
-        select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
-    )
+    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields).
+
+    `held`, kept by a crawl (which alone writes its council, under its lock): the references the
+    catalogue holds for the council. One not in it is new without a query (which would also flush
+    the batch so far); it is added once stored."""
+    release = None
+    if held is None or record["case_ref"] in held:
+        release = session.scalar(
+            select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
+        )
     if release is None:
         release = Release(council=record["council"], case_ref=record["case_ref"], url=record["url"],
                           first_seen=seen_at, last_seen=seen_at, withdrawn=False, latest_version=1)  # fmt: skip
         release.versions.append(version := _new_version(record, 1, seen_at, run_id))
         session.add(release)
         link_citations(session, version, record)
+        if held is not None:
+            held.add(record["case_ref"])
         return "new"
     release.last_seen = max(release.last_seen, seen_at) if release.last_seen else seen_at
     release.url = record["url"]
@@ -129,6 +138,11 @@ class HeldRelease:
     url: str
     listed_on: date | None
     withdrawn: bool
+
+
+def held_references(session: Session, council: str) -> set[str]:
+    """The case references the catalogue holds for a council."""
+    return set(session.scalars(select(Release.case_ref).where(Release.council == council)))
 
 
 def held_releases(session: Session, council: str) -> list[HeldRelease]:

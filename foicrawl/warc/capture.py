@@ -23,7 +23,6 @@ from scrapy.exceptions import IgnoreRequest
 
 import foicrawl
 from foicrawl.config import index_dir, warc_dir
-from foicrawl.warc.index import index_warc
 from foicrawl.warc.prior import PriorCaptures
 from foicrawl.warc.raw_headers import raw_head
 from foicrawl.warc.reader import sha1_digest
@@ -92,6 +91,7 @@ class WarcCapture:
             directory=warc_dir(),
             prefix=f"foicrawl-{spider.name}",
             max_size=self.max_size,
+            index_dir=index_dir(),
             warcinfo={
                 "software": f"foicrawl/{foicrawl.__version__} (Scrapy/{scrapy.__version__}; "
                 f"warcio/{version('warcio')}; "
@@ -174,13 +174,8 @@ class WarcCapture:
     def spider_closed(self, spider) -> None:
         if self.writer is None:
             return
-        self.writer.close()
+        self.writer.close()  # each file indexed as its records were written
         files = self.writer.files_written
-        try:
-            for name in files:
-                index_warc(warc_dir() / name, index_dir())
-        except OSError as error:  # the next crawl indexes what is left unindexed
-            logger.error("Could not index the WARC files: %s", error)
         size = sum((warc_dir() / name).stat().st_size for name in files)
         self.crawler.stats.set_value("foicrawl/warc/files", len(files))
         self.crawler.stats.set_value("foicrawl/warc/bytes", size)
