@@ -37,10 +37,22 @@ def evidence_hosts(council: str, release_url: str) -> set[str]:
 def link_citations(session: Session, version: ReleaseVersion, record: dict) -> int:
     """Link rows for what a newly recorded version lists and cites; returns how many."""
     citations = citations_of(record, evidence_hosts(record["council"], record["url"]))
+    # A page another release cited earlier is fetched once: link its latest capture now, since no
+    # later fetch will.
+    fetched = _latest_captures(session, record["council"], [c.key for c in citations])
     for citation in citations:
         session.add(EvidenceLink(version=version, key=citation.key, url=citation.url, role=citation.role,
-                                 title=citation.title or None))  # fmt: skip
+                                 title=citation.title or None, evidence_id=fetched.get(citation.key)))  # fmt: skip
     return len(citations)
+
+
+def _latest_captures(session: Session, council: str, keys: list[str]) -> dict[str, int]:
+    """The id of the latest stored capture of each key that has one."""
+    if not keys:
+        return {}
+    rows = session.execute(select(Evidence.key, func.max(Evidence.id))
+                           .where(Evidence.council == council, Evidence.key.in_(keys)).group_by(Evidence.key))  # fmt: skip
+    return dict(rows.all())
 
 
 def _latest_versions(session: Session, council: str, keys: list[str]) -> list[EvidenceLink]:

@@ -12,7 +12,8 @@ NO_RETRY = {"RETRY_TIMES": "0", "FOICRAWL_MAX_CONSECUTIVE_FAILURES": "0"}
 
 
 def fetch_errors(archive) -> dict[str, str]:
-    return {r["uri"]: r["payload"].decode() for r in warc_records(archive) if r["type"] == "metadata"}
+    return {r["uri"]: r["payload"].decode() for r in warc_records(archive)
+            if r["type"] == "metadata" and r["payload"].startswith(b"fetch-error:")}
 
 
 def test_a_body_cut_short_is_archived_with_its_reason(replica, crawl, archive):

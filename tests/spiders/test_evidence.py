@@ -180,7 +180,7 @@ def test_cited_pages_are_fetched_once_and_the_committee_page_is_parsed(archived)
     exported = {r["case_ref"]: r for r in catalogue("hastings")}
     for release in asking:
         cited = re.search(r'href="([^"]+)">your page on this', " ".join(release.request_html))[1]
-        assert any(e["url"] == cited and e["status"] == 200 for e in exported[release.case_ref]["evidence"])
+        assert any(e["url"] == cited and e["status"] == 200 for e in exported[release.case_ref]["evidence"]), (cited, release.case_ref, [(e["url"], e["status"], e.get("role")) for e in exported[release.case_ref]["evidence"]])
     # A meeting page: agenda items, its papers at depth 1, and GetMeeting as a second witness.
     meeting = next(e for e in rows.values() if e.parsed.get("type") == "meeting" and e.status == 200)
     assert meeting.parsed["agenda_items"] and meeting.parsed["documents"]
