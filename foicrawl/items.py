@@ -15,6 +15,18 @@ class Document:
     media_type: str | None = None
     size: int | None = None
     sha256: str | None = None
+    id: str | None = None  # the site's own id for the file, where its URL is not a stable identity (iCasework: D<n>)
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange as a parser reads it: the URL asked for, the status, the content type and
+    the body as received (content-encoding undone)."""
+
+    url: str
+    status: int
+    content_type: str | None
+    body: bytes
 
 
 @dataclass
@@ -39,7 +51,8 @@ class ReleaseItem:
 
     Parsers fill the dates with the text the page shows; the normalise pipeline turns them into
     ISO dates and keeps that text in `dates_as_shown`. `capture` points at the WARC record of the
-    response the item came from.
+    response the item came from; `sources` at every record it was read from, where there are more
+    than one (a portal's details and documents answers, the documents themselves).
     """
 
     council: str
@@ -55,6 +68,7 @@ class ReleaseItem:
     documents: list[Document] = field(default_factory=list)
     dates_as_shown: dict = field(default_factory=dict)
     capture: dict | None = None
+    sources: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -80,6 +80,9 @@ class ReleaseVersion(Base):
     payload_digest: Mapped[str | None] = mapped_column(String(128))
     block_digest: Mapped[str | None] = mapped_column(String(128))
     fetched_at: Mapped[datetime | None] = mapped_column()
+    # Every record the version was read from, where there are several (a portal's details answer,
+    # documents answer and documents): role, URL and place in the archive of each.
+    sources: Mapped[list | None] = mapped_column(JSON, default=list)
 
     release: Mapped[Release] = relationship(back_populates="versions")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from functools import cache
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.catalogue.models import Base
@@ -31,10 +31,29 @@ def _create_tables(engine: Engine) -> None:
     for attempt in range(3):
         try:
             Base.metadata.create_all(engine)
+            _add_missing_columns(engine)
             return
         except OperationalError:
             if attempt == 2:
                 raise
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A catalogue made before a nullable column was added to the models gets that column (empty),
+    so that it keeps working. Nothing is dropped or changed."""
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present or not column.nullable:
+                continue
+            try:
+                with engine.begin() as connection:
+                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
+                                            f"{column.type.compile(engine.dialect)}"))  # fmt: skip
+            except DBAPIError:  # another process added it first
+                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
+                    raise
 
 
 @cache

@@ -11,32 +11,39 @@ from foicrawl.catalogue.releases import counts
 from foicrawl.catalogue.session import session_factory
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run
-from foicrawl.replica.dataset import generate
-from foicrawl.replica.server import FAULTS, SITES, build_site, serving
+from foicrawl.replica.server import serving
+from foicrawl.replica.sites import ALL_FAULTS, COUNCILS, PORTAL, council_page_site, make_site
 from foicrawl.tables import human_bytes, print_table
 
-DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802}
+COUNCIL_PAGE = f"{PORTAL}-council-page"  # the council's own site, embedding the portal's log
+DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802, PORTAL: 8803, COUNCIL_PAGE: 8804}
+
+
+def _serve(stack: ExitStack, site, port: int):
+    try:
+        return stack.enter_context(serving(site, port))
+    except OSError:  # the usual port is taken: any free one will do
+        return stack.enter_context(serving(site, 0))
 
 
 def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str = "standard",
                    faults=(), ports: dict[str, int] | None = None, shift_every: int = 0):  # fmt: skip
+    """Serve each council's replica; the portal's also gets the council page that embeds it."""
+    ports = DEFAULT_PORTS if ports is None else ports
     servers = {}
     for slug in councils:
-        options = {"theme": theme, "faults": tuple(faults)}
-        if slug == "herefordshire" and shift_every:
-            options["shift_every"] = shift_every
-        site = build_site(slug, generate(slug, size=size, seed=seed), **options)
-        port = (DEFAULT_PORTS if ports is None else ports).get(slug, 0)
-        try:
-            servers[slug] = stack.enter_context(serving(site, port))
-        except OSError:  # the usual port is taken: any free one will do
-            servers[slug] = stack.enter_context(serving(site, 0))
+        options = {"shift_every": shift_every} if slug == "herefordshire" and shift_every else {}
+        site = make_site(slug, size=size, seed=seed, theme=theme, faults=tuple(faults), **options)
+        servers[slug] = _serve(stack, site, ports.get(slug, 0))
+        if slug == PORTAL:
+            page = council_page_site(site, servers[slug].base_url)
+            servers[COUNCIL_PAGE] = _serve(stack, page, ports.get(COUNCIL_PAGE, 0))
     return servers
 
 
 def cmd_demo(args) -> int:
-    """Start the bundled replica of both councils, crawl both, say what was archived."""
-    councils = list(SITES)
+    """Start the bundled replica of every council, crawl each, say what was archived."""
+    councils = list(COUNCILS)
     logs = config.archive_dir() / "logs"
     print(f"Starting the local replica ({args.size} releases a council) ...")
     results = []
@@ -77,12 +84,16 @@ def print_run_summary(results) -> int:
 
 
 def cmd_replica(args) -> int:
-    councils = list(SITES) if args.council == "all" else [args.council]
-    ports = {"hastings": args.hastings_port, "herefordshire": args.herefordshire_port}
+    councils = list(COUNCILS) if args.council == "all" else [args.council]
+    ports = {"hastings": args.hastings_port, "herefordshire": args.herefordshire_port,
+             PORTAL: args.hertfordshire_port, COUNCIL_PAGE: args.council_page_port}  # fmt: skip
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, args.seed, args.theme, args.fault, ports,
                                  args.shift_every)  # fmt: skip
         for slug, server in servers.items():
+            if slug == COUNCIL_PAGE:
+                print(f"{PORTAL} council page embedding the portal's log: {server.base_url}{server.site.page_path}")
+                continue
             refs = len(server.site.dataset.expected_refs())
             print(f"{slug}: {server.base_url}  ({refs} releases; scrapy crawl {slug} -a base_url={server.base_url})")
         print("Serving until interrupted (Ctrl-C).", flush=True)
@@ -95,21 +106,24 @@ def cmd_replica(args) -> int:
 
 
 def add_commands(commands) -> None:
-    demo = commands.add_parser("demo", help="crawl the bundled replica of both councils and report")
+    demo = commands.add_parser("demo", help="crawl the bundled replica of every council and report")
     demo.add_argument("--size", type=int, default=300, help="releases a council in the replica (default 300)")
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
 
     replica = commands.add_parser("replica", help="serve the local replica sites until interrupted")
-    replica.add_argument("--council", choices=["all", *SITES], default="all")
+    replica.add_argument("--council", choices=["all", *COUNCILS], default="all")
     replica.add_argument("--size", type=int, default=300)
     replica.add_argument("--seed", type=int, default=1)
     replica.add_argument("--theme", choices=["standard", "alternate", "broken"], default="standard",
                          help="markup of the pages; 'broken' is a redesign the parsers cannot read")  # fmt: skip
-    replica.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS),
-                         help="misbehave as real sites do; repeatable")  # fmt: skip
+    replica.add_argument("--fault", action="append", default=[], choices=sorted(ALL_FAULTS),
+                         help="misbehave as real sites do; repeatable (each site takes those it knows)")  # fmt: skip
     replica.add_argument("--shift-every", type=int, default=0,
                          help="publish a Herefordshire release after every N listing pages")  # fmt: skip
     replica.add_argument("--hastings-port", type=int, default=8801)
     replica.add_argument("--herefordshire-port", type=int, default=8802)
+    replica.add_argument("--hertfordshire-port", type=int, default=8803, help="the iCasework portal replica")
+    replica.add_argument("--council-page-port", type=int, default=8804,
+                         help="the council page that embeds the portal's log in an iframe")  # fmt: skip
     replica.set_defaults(func=cmd_replica)

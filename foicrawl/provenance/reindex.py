@@ -2,7 +2,9 @@
 
 Files are read in the order they were written; each release page found in them goes through the same
 parser, normalisation, validation and catalogue rules as during the crawl, so the rebuilt catalogue
-exports the same as the one the crawls built.
+exports the same as the one the crawls built. A portal's releases are read from a browser page's
+records (one WARC-Page-ID), as the crawl read them: only pages that settled (their rendered DOM was
+kept) were read by the crawl, so only those are read here.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
-from foicrawl.catalogue.releases import record_release
+from foicrawl.catalogue.releases import record_release, source_entry
 from foicrawl.councils import register
 from foicrawl.pipelines.validate import problems
-from foicrawl.provenance.extract import is_release_record, read_capture, records_in, release_from_record
+from foicrawl.provenance.extract import (
+    evidence_of,
+    exchange_of,
+    is_release_record,
+    page_groups,
+    read_capture,
+    reads_pages,
+    records_in,
+    release_from_exchanges,
+    release_from_record,
+)
 from foicrawl.warc.reader import ArchivedRecord
 
 _NAME = re.compile(r"^foicrawl-(?P<spider>.+)-(?P<started>\d{14})-(?P<serial>\d{5})\.warc\.gz$")
@@ -46,7 +58,7 @@ def capture_of(record: ArchivedRecord, fetched: ArchivedRecord | None = None) ->
     revisit of it, if that is how this fetch was stored) says."""
     moment = datetime.fromisoformat((fetched or record).date.replace("Z", "+00:00")).astimezone(UTC)
     evidence = {
-        "url": record.target_uri,
+        "url": (fetched or record).target_uri,
         "status": record.status,
         "warc_file": record.path.name,
         "warc_offset": record.offset,
@@ -66,33 +78,80 @@ def reindex(session: Session, warc_dir: Path) -> Counter:
     session.execute(delete(ReleaseVersion))
     session.execute(delete(Release))
     counts: Counter = Counter()
-    full_records: dict[str, tuple[Path, int]] = {}  # record id -> where, for resolving revisits
+    full_records: dict[str, tuple[Path, str, int]] = {}  # record id -> where, for resolving revisits
     known = register()
     for path in in_written_order(warc_dir):
         council = run_id = None
         counts["files"] += 1
-        for record in records_in(path):
-            if record.record_type == "warcinfo":
-                info = warcinfo(record)
-                council, run_id = info.get("foicrawl-spider"), info.get("foicrawl-run-id")
+        for group in page_groups(records_in(path)):
+            for record in group:
+                if record.record_type == "warcinfo":
+                    info = warcinfo(record)
+                    council, run_id = info.get("foicrawl-spider"), info.get("foicrawl-run-id")
+                elif record.record_type == "response":
+                    full_records[record.record_id] = (path.parent, path.name, record.offset)
+            if council not in known:
                 continue
-            if record.record_type == "response":
-                full_records[record.record_id] = (path.parent, path.name, record.offset)
-            if council not in known or not is_release_record(council, record):
+            read = release_from_page if reads_pages(council) else release_from_single
+            item = read(council, group, full_records, counts)
+            if item is None:
                 continue
-            fetched = None
-            if record.record_type == "revisit":
-                original = full_records.get(record.warc_headers.get_header("WARC-Refers-To"))
-                if original is None:
-                    counts["unresolved revisits"] += 1
-                    continue
-                fetched, record = record, read_capture(*original)
-            item = release_from_record(council, record)
             if problems(item):
                 counts["dropped"] += 1
                 continue
-            item.capture = capture_of(record, fetched)
             seen_at = datetime.fromisoformat(item.capture["fetched_at"])
             counts[record_release(session, item.to_dict(), seen_at, run_id)] += 1
             session.flush()
     return counts
+
+
+def _resolved(record: ArchivedRecord, full_records: dict, counts: Counter) -> tuple[ArchivedRecord, ArchivedRecord | None] | None:
+    """(the full record holding the payload, the revisit that points at it or None)."""
+    if record.record_type != "revisit":
+        return record, None
+    original = full_records.get(record.warc_headers.get_header("WARC-Refers-To"))
+    if original is None:
+        counts["unresolved revisits"] += 1
+        return None
+    return read_capture(*original), record
+
+
+def release_from_single(council: str, group: list[ArchivedRecord], full_records: dict, counts: Counter):
+    """A release from one page's response (or revisit) record."""
+    [record] = group
+    if not is_release_record(council, record):
+        return None
+    resolved = _resolved(record, full_records, counts)
+    if resolved is None:
+        return None
+    record, fetched = resolved
+    item = release_from_record(council, record)
+    item.capture = capture_of(record, fetched)
+    return item
+
+
+def release_from_page(council: str, group: list[ArchivedRecord], full_records: dict, counts: Counter):
+    """A release from a browser page's records, read as the crawl read them."""
+    if not any(r.record_type == "resource" and (r.target_uri or "").startswith("urn:dom:") for r in group):
+        return None  # the page never settled: the crawl read nothing from it
+    exchanges, captures = [], []
+    for record in group:
+        if record.record_type not in ("response", "revisit"):
+            continue
+        resolved = _resolved(record, full_records, counts)
+        if resolved is None:
+            continue
+        original, fetched = resolved
+        exchanges.append(exchange_of(original, record.target_uri))
+        captures.append(capture_of(original, fetched))
+    roles = evidence_of(council, exchanges)
+    if not roles:
+        return None  # not a release's page (the log), or its case was not published
+    try:
+        item = release_from_exchanges(council, exchanges)
+    except Exception:  # noqa: BLE001 - the crawl dropped what it could not read; so do we
+        counts["dropped"] += 1
+        return None
+    item.capture = captures[roles[0][1]]
+    item.sources = [source_entry(role, captures[n]) for role, n in roles]
+    return item
