@@ -15,7 +15,14 @@ class Document:
     media_type: str | None = None
     size: int | None = None
     sha256: str | None = None
-    id: str | None = None  # the site's own id for the file, where its URL is not a stable identity (iCasework: D<n>)
+
+
+@dataclass
+class IdentifiedDocument(Document):
+    """A document the site gives an id of its own (iCasework: `D<n>`): its identity, where its URL is
+    not stable (a link with a short-lived access token)."""
+
+    id: str = ""
 
 
 @dataclass
@@ -51,8 +58,8 @@ class ReleaseItem:
 
     Parsers fill the dates with the text the page shows; the normalise pipeline turns them into
     ISO dates and keeps that text in `dates_as_shown`. `capture` points at the WARC record of the
-    response the item came from; `sources` at every record it was read from, where there are more
-    than one (a portal's details and documents answers, the documents themselves).
+    response the item came from; where the item was read from several records (a portal's details
+    and documents answers, the documents themselves), `capture["sources"]` lists each.
     """
 
     council: str
@@ -68,7 +75,6 @@ class ReleaseItem:
     documents: list[Document] = field(default_factory=list)
     dates_as_shown: dict = field(default_factory=dict)
     capture: dict | None = None
-    sources: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -87,7 +87,7 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
         payload_digest=capture.get("payload_digest"),
         block_digest=capture.get("block_digest"),
         fetched_at=_as_datetime(capture.get("fetched_at")),
-        sources=record.get("sources") or [],
+        sources=capture.get("sources") or [],
     )
 
 

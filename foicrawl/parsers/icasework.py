@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
-from foicrawl.items import Document, Exchange, ListingEntry, ListingPage, ReleaseItem
+from foicrawl.items import Exchange, IdentifiedDocument, ListingEntry, ListingPage, ReleaseItem
 from foicrawl.urls import origin_of
 
 LOG_PATH = "/cases?public=true&byCaseType=false&byKeyword=true&max=20&title=Disclosure%20Log&Embed=True"
@@ -204,7 +204,7 @@ def parse_release_exchanges(exchanges: list[Exchange], council: str) -> ReleaseI
     fetched = fetched_files(exchanges)
     for listing in listed:
         body = exchanges[fetched[listing.id]].body if listing.id in fetched else None
-        item.documents.append(Document(
+        item.documents.append(IdentifiedDocument(
             url=without_token(listing.url), title=listing.name, media_type=listing.media_type,
             size=len(body) if body is not None else None,
             sha256=hashlib.sha256(body).hexdigest() if body is not None else None, id=listing.id,

@@ -44,8 +44,6 @@ def normalise(item: ReleaseItem) -> list[str]:
     item.documents = [asdict(d) if is_dataclass(d) else dict(d) for d in item.documents]
     for document in item.documents:
         document["title"] = tidy_line(document.get("title")) or ""
-        if document.get("id") is None:  # only sites whose file URLs are not stable give ids
-            document.pop("id", None)
     malformed = []
     for name in DATE_FIELDS:
         shown = tidy_line(getattr(item, name))

@@ -152,6 +152,5 @@ def release_from_page(council: str, group: list[ArchivedRecord], full_records: d
     except Exception:  # noqa: BLE001 - the crawl dropped what it could not read; so do we
         counts["dropped"] += 1
         return None
-    item.capture = captures[roles[0][1]]
-    item.sources = [source_entry(role, captures[n]) for role, n in roles]
+    item.capture = {**captures[roles[0][1]], "sources": [source_entry(role, captures[n]) for role, n in roles]}
     return item

@@ -160,8 +160,7 @@ class ICaseworkSpider(CouncilSpider):
             self.crawler.stats.inc_value("foicrawl/dropped/unparseable")
             return
         roles = self.parser.evidence(exchanges)
-        item.capture = written[roles[0][1]][1]
-        item.sources = [source_entry(role, written[n][1]) for role, n in roles]
+        item.capture = {**written[roles[0][1]][1], "sources": [source_entry(role, written[n][1]) for role, n in roles]}
         if missing := [d.id for d in item.documents if d.sha256 is None]:
             logger.warning("Documents of %s could not be fetched: %s", response.url, ", ".join(missing))
             self.crawler.stats.inc_value("foicrawl/documents/not_fetched", len(missing))

