@@ -50,7 +50,7 @@ def cmd_replay(args) -> int:
     for label, value in replayed.provenance():
         print(f"{label.ljust(width)}  {value}")
     body = replayed.record.decoded_payload()
-    out = args.out or Path(f"{replayed.release.council}-{replayed.release.case_ref.replace('/', '-')}-v{replayed.version.version}.html")
+    out = args.out or Path(f"{replayed.release.council}-{replayed.release.case_ref.replace('/', '-')}-v{replayed.version.version}{replayed.suffix}")
     out.write_bytes(body)
     print(f"{'page'.ljust(width)}  {out} ({len(body)} bytes, as sent; content-encoding undone)")
     return 0 if not replayed.problems else 1

@@ -52,7 +52,15 @@ class Replayed:
             ("block digest", r.warc_headers.get_header("WARC-Block-Digest")),
             ("payload digest", r.warc_headers.get_header("WARC-Payload-Digest")),
             ("digests verified", "yes" if not self.problems else "NO: " + "; ".join(self.problems)),
+            *[("read from" if n == 0 else "", f"{s['role']}: {s['url']} ({s['warc_file']} @ {s['warc_offset']})")
+              for n, s in enumerate(v.sources or [])],
         ]
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending for what the record holds: a page, or a portal's XML or JSON answer."""
+        content_type = (self.record.http_headers.get_header("Content-Type") or "") if self.record.http_headers else ""
+        return ".xml" if "xml" in content_type else ".json" if "json" in content_type else ".html"
 
 
 def find_version(session: Session, case_ref: str, council: str | None = None, version: int | None = None):
