@@ -110,7 +110,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         """What happens in the page before scrapy-playwright reads its content and closes it."""
 
         async def settle():
-            if visit is not None:
+            if visit is not None and not capture.page_failed(page.url):
                 await visit(page, capture)
             await capture.quiet()
             await capture.drain()

@@ -146,10 +146,13 @@ class ICaseworkSpider(CouncilSpider):
     def parse_release(self, response):
         written = self.written(response)
         exchanges = [x.for_parser() for x, _ in written]
-        details = next((x for x in reversed(exchanges) if icasework.path_of(x.url) == icasework.DETAILS), None)
-        if details is None or details.status >= 500:
-            yield from self.render_again(response, "the case's details call " + (f"answered {details.status}" if details else "got no answer"))
-            return
+        details, documents = (next((x for x in reversed(exchanges) if icasework.path_of(x.url) == path), None)
+                              for path in (icasework.DETAILS, icasework.DOCUMENTS))  # fmt: skip
+        for name, answer in (("details", details), ("documents", documents)):
+            if answer is None or answer.status >= 500:
+                reason = f"answered {answer.status}" if answer else "got no answer"
+                yield from self.render_again(response, f"the case's {name} call {reason}")
+                return
         if details.status in NOT_PUBLISHED:
             yield from self.not_published(response, details.status, written)
             return

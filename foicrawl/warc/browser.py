@@ -133,6 +133,8 @@ class PageCapture:
 
     def on_failed(self, request) -> None:
         self.on_done(request)
+        if not request.url.startswith(("http://", "https://")):
+            return
         if any(x.url == request.url and x.status is not None and x.error is None for x in self.exchanges[-20:]):
             return  # it had a response; reading its body reports what went wrong
         exchange = BrowserExchange(request.url, request.method, request.resource_type, _now(),
@@ -141,6 +143,8 @@ class PageCapture:
         self._start(self._read_request(request, exchange))
 
     def on_response(self, response) -> None:
+        if not response.url.startswith(("http://", "https://")):  # data: and blob: never crossed a network
+            return
         request = response.request
         exchange = BrowserExchange(response.url, request.method, request.resource_type, _now(),
                                    status=response.status, reason=response.status_text)  # fmt: skip
@@ -193,6 +197,12 @@ class PageCapture:
                 return found
             self._changed.clear()
             await self._changed.wait()
+
+    def page_failed(self, url: str) -> bool:
+        """Whether the page itself (its frame's document at `url`) was answered with an error: then its
+        scripts never run, and there is nothing to wait for (a 5xx is asked again by Scrapy's retries)."""
+        answer = next((x for x in reversed(self.exchanges) if x.resource_type == "document" and x.url == url), None)
+        return answer is not None and answer.status is not None and answer.status >= 400
 
     def last_answer(self, path: str) -> BrowserExchange | None:
         return next((x for x in reversed(self.exchanges) if x.status is not None and urlsplit(x.url).path == path), None)

@@ -286,10 +286,11 @@ async def _replayed_text(port: int, timestamp: str, urls: list[str], title: str)
 @pytest.fixture(scope="module")
 def fault_crawl(tmp_path_factory):
     """One crawl of a portal on a bad day, in its second markup: every case's first documents answer
-    hands out expired links, one case's script throws, one case's details call hangs, feeds are slow."""
+    hands out expired links, one case's script throws, one case's details call hangs, feeds are slow,
+    and the log, a case's page and another case's details call answer 503 the first time."""
     directory = tmp_path_factory.mktemp("faults") / "archive"
-    site = make_site("hertfordshire", size=8, seed=9, theme="alternate", faults=("expired-token", "script-error", "hung-case", "slow-feed"),
-                     feed_delay=0.3, hang_seconds=20)  # fmt: skip
+    site = make_site("hertfordshire", size=8, seed=9, theme="alternate", feed_delay=0.3, hang_seconds=20,
+                     faults=("expired-token", "script-error", "hung-case", "slow-feed", "flaky"))  # fmt: skip
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FOICRAWL_ARCHIVE_DIR", str(directory))
         patch.delenv("FOICRAWL_DATABASE_URL", raising=False)
@@ -299,31 +300,56 @@ def fault_crawl(tmp_path_factory):
             process = run_crawl("hertfordshire", server.base_url, "full", settings, log_file=log, timeout=300)
             assert process.returncode == 0, log.read_text()[-3000:]
             rows, run = catalogue("hertfordshire"), runs("hertfordshire")[-1]
-    return directory, site, server.base_url, log.read_text(), rows, run
+            cases, expected = {c.uid: c for c in site.dataset.listed()}, site.dataset.expected_refs()
+            records = warc_records(directory)
+            # Then a case leaves the log: the next full crawl asks for it, and its details call answers 400.
+            gone = next(r["case_ref"] for r in rows if r["case_ref"] != site.script_error_case)
+            site.dataset.withdraw(gone)
+            again = directory / "again.log"
+            process = run_crawl("hertfordshire", server.base_url, "full", settings, log_file=again, timeout=300)
+            assert process.returncode == 0, again.read_text()[-3000:]
+            withdrawn = [r for r in catalogue("hertfordshire") if r["withdrawn"]]
+    first = {"log": log.read_text(), "rows": rows, "run": run, "cases": cases, "expected": expected, "records": records}
+    return site, server.base_url, first, gone, withdrawn
 
 
 def test_expired_links_lose_no_document(fault_crawl):
-    directory, site, base, log, rows, _ = fault_crawl
+    _, _, first, *_ = fault_crawl
+    rows, cases = first["rows"], first["cases"]
     documents = [d for r in rows for d in r["documents"]]
-    cases = {c.uid: c for c in site.dataset.listed()}
     assert len(documents) == sum(len(cases[r["case_ref"]].documents) for r in rows) > 0
     for row in rows:
         assert [(d["id"], d["sha256"]) for d in row["documents"]] == [
             (d.uid, hashlib.sha256(d.content).hexdigest()) for d in cases[row["case_ref"]].documents]
-    refused = [r for r in warc_records(directory) if r["type"] == "response" and "servlets.getImg" in r["uri"] and r["status"] == 403]
+    refused = [r for r in first["records"] if r["type"] == "response" and "servlets.getImg" in r["uri"] and r["status"] == 403]
     assert len(refused) == len(documents)  # each first link had expired, and was asked for again
-    assert "could not be fetched" not in log
+    assert "could not be fetched" not in first["log"]
 
 
 def test_a_page_that_never_settles_is_logged_counted_and_skipped(fault_crawl):
-    _, site, base, log, rows, run = fault_crawl
+    site, base, first, *_ = fault_crawl
+    log, run = first["log"], first["run"]
     assert f"Page never settled, skipped: {view(base, site.hung_case)}" in log
     assert stat(log, "foicrawl/browser/timeouts") == 1 and run.status == "ok"
-    assert {r["case_ref"] for r in rows} == site.dataset.expected_refs() - {site.hung_case}
+    assert {r["case_ref"] for r in first["rows"]} == first["expected"] - {site.hung_case}
 
 
 def test_a_script_error_is_logged_and_the_case_still_read_from_its_answers(fault_crawl):
-    _, site, base, log, rows, _ = fault_crawl
-    assert f"Script error on {view(base, site.script_error_case)}: " in log
-    row = next(r for r in rows if r["case_ref"] == site.script_error_case)
+    site, base, first, *_ = fault_crawl
+    assert f"Script error on {view(base, site.script_error_case)}: " in first["log"]
+    row = next(r for r in first["rows"] if r["case_ref"] == site.script_error_case)
     assert row["title"] == site.dataset.get(site.script_error_case).title and row["responded_on"] is None
+
+
+def test_a_case_taken_off_the_log_is_marked_withdrawn(fault_crawl):
+    *_, gone, withdrawn = fault_crawl
+    assert [(r["case_ref"], r["version"]) for r in withdrawn] == [(gone, 1)] and withdrawn[0]["withdrawn_on"]
+
+
+def test_503s_are_asked_again_and_lose_nothing(fault_crawl):
+    site, base, first, *_ = fault_crawl
+    failed = {r["uri"] for r in first["records"] if r["type"] == "response" and r["status"] == 503}
+    assert failed == {base + path for path in site.flaky_paths}
+    details = next(p for p in site.flaky_paths if p.startswith("/getcasedetails"))
+    assert f"Rendering {view(base, details.rsplit('=', 1)[1])} again: the case's details call answered 503" in first["log"]
+    assert details.rsplit("=", 1)[1] in {r["case_ref"] for r in first["rows"]}

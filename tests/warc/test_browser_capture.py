@@ -99,8 +99,9 @@ def test_a_page_is_written_together_as_pairs_with_digests_of_the_stored_bytes(tm
 def test_a_real_page_with_a_cross_origin_iframe_is_captured_whole(tmp_path):
     """The council page embeds the portal's log from another origin: the frame's script, its feed
     answer and the frame's own DOM are all kept; the main frame's DOM alone holds no case."""
-    site = make_site("hertfordshire", size=8, seed=2)
+    site = make_site("hertfordshire", size=25, seed=2)
     first_title = site.dataset.listed()[0].title
+    shown = {}
 
     async def capture(url: str) -> PageCapture:
         page_capture = PageCapture(url)
@@ -114,6 +115,13 @@ def test_a_real_page_with_a_cross_origin_iframe_is_captured_whole(tmp_path):
             await page_capture.quiet()
             await page_capture.drain()
             await page_capture.snapshot(page)
+            log = page.frames[1]  # the portal's log: 20 cases a page, the rest behind "Next" (no page URLs)
+            shown["first"] = await log.locator("li.case").count()
+            before = len(page_capture.exchanges)
+            await log.get_by_role("button", name="Next").click()
+            shown["next"] = await log.locator("li.case").all_inner_texts()
+            await page_capture.quiet()
+            shown["asked"] = [x.url for x in page_capture.exchanges[before:]]
             await page.close()
             await browser.close()
         return page_capture
@@ -128,3 +136,6 @@ def test_a_real_page_with_a_cross_origin_iframe_is_captured_whole(tmp_path):
     assert first_title not in doms[f"urn:dom:{council.base_url}{COUNCIL_PAGE_PATH}"]
     assert first_title in doms[f"urn:dom:{portal.base_url}{LOG_PATH}"]
     assert [s.content_type for s in page.snapshots if s.uri.startswith("urn:view:")] == ["image/jpeg"]
+    assert shown["first"] == 20 and len(shown["next"]) == 5
+    assert site.dataset.listed()[24].title in shown["next"][-1]
+    assert shown["asked"] == []  # paging asked the portal nothing more
