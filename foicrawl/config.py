@@ -29,3 +29,12 @@ def database_url() -> str:
 def index_dir() -> Path:
     """CDXJ indexes of the WARC files, one per file, in the form pywb reads."""
     return archive_dir() / "index"
+
+
+def writable(path: Path) -> bool:
+    """Whether files can be made at `path` (or, while it does not exist, in its nearest existing
+    parent): False on read-only media and mounts, and for a folder the user may not write."""
+    path = Path(path)
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return os.access(path, os.W_OK)

@@ -8,13 +8,21 @@ scheduler's own options.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from foicrawl.errors import FoicrawlError
 
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
+
+
+class RegisterError(FoicrawlError, ValueError):
+    """The councils file cannot be read, or names a field the register does not have."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,17 @@ class Council:
     full_every_days: int = 7  # a full sweep when the last one is older than this; incremental otherwise
     base_url: str | None = None  # crawl this origin instead of the live one
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
+    moderngov: str | None = None  # its ModernGov (committee) site, whose pages answers cite
+    moderngov_url: str | None = None  # crawl this origin instead of the live ModernGov site
+    cited_hosts: list[str] = field(default_factory=list)  # its other sites whose pages answers cite
+
+    def evidence_hosts(self) -> set[str]:
+        """The live hosts whose pages, cited by an answer, are fetched as evidence: the council's
+        own site, its other sites, its ModernGov site. No other host is ever fetched."""
+        hosts = {urlsplit(self.origin).netloc.lower(), *(h.lower() for h in self.cited_hosts)}
+        if self.moderngov:
+            hosts.add(urlsplit(self.moderngov).netloc.lower())
+        return hosts
 
 
 @dataclass(frozen=True)
@@ -39,8 +58,13 @@ class SchedulerOptions:
 
 
 def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as stream:
-        return tomllib.load(stream)
+    try:
+        with open(path, "rb") as stream:
+            return tomllib.load(stream)
+    except OSError as error:
+        raise RegisterError(f"cannot read the councils file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RegisterError(f"the councils file {path} is not valid TOML: {error}") from None
 
 
 def local_file() -> Path | None:
@@ -56,7 +80,7 @@ def _known(cls, data: dict, where: str) -> dict:
     names = {f.name for f in fields(cls)}
     unknown = set(data) - names
     if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
+        raise RegisterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
     return data
 
 
@@ -78,8 +102,18 @@ def scheduler_options(path: Path | None = None) -> SchedulerOptions:
     return SchedulerOptions(**_known(SchedulerOptions, data, "[scheduler]"))
 
 
+def did_you_mean(slug: str, known) -> str:
+    close = difflib.get_close_matches(slug.lower(), sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_council(slug: str, known) -> str:
+    """What to tell someone who named a council the register does not hold."""
+    return f"unknown council {slug!r}{did_you_mean(slug, known)}; known: {', '.join(sorted(known))}"
+
+
 def council(slug: str) -> Council:
     councils = register()
     if slug not in councils:
-        raise KeyError(f"unknown council {slug!r}; known: {', '.join(sorted(councils))}")
+        raise KeyError(unknown_council(slug, councils))
     return councils[slug]

@@ -75,9 +75,15 @@ class ReleaseItem:
     documents: list[Document] = field(default_factory=list)
     dates_as_shown: dict = field(default_factory=dict)
     capture: dict | None = None
+    # Links in the request text: pages the requester pointed at, fetched as evidence like the
+    # response's. Not part of the release's content (a version is what the council answered).
+    request_links: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        record = asdict(self)
+        if not record["request_links"]:  # most requests link nothing: their records read as before
+            del record["request_links"]
+        return record
 
 
 @dataclass
@@ -88,6 +94,7 @@ class ReleaseNotModified:
     case_ref: str
     url: str
     fetched_at: str | None = None
+    capture: dict | None = None  # the 304 record
 
 
 @dataclass
@@ -99,3 +106,44 @@ class ReleaseGone:
     url: str
     status: int
     fetched_at: str | None = None
+    capture: dict | None = None  # the 404/410 record
+
+
+@dataclass
+class EvidenceItem:
+    """A document or cited page, fetched and described: what `foicrawl evidence REF` lists.
+
+    `key` is its identity (the URL as the release names it, or a platform document id such as
+    `D12345`); `url` the URL as cited, `fetched_url` where it was fetched (a stand-in, or after a
+    redirect). `role` says how releases reach it: "document" (listed), "cited" (a link in the
+    text), "linked" (a document on a cited page, with `via` that page's key) or "webservice" (the
+    ModernGov web service's answer about a cited page, `via` that page). `cited_by` names releases
+    (case references) that point at it directly, for sources whose documents are not in the
+    release's own document list (a portal's documents). `size` is the true size (the whole body, or
+    the Content-Length of one cut at the size cap); `stored_size` the bytes kept."""
+
+    council: str
+    key: str
+    url: str
+    kind: str  # "document", "page" or "webservice"
+    role: str
+    via: str | None = None
+    cited_by: list[str] = field(default_factory=list)
+    fetched_url: str | None = None
+    status: int | None = None
+    media_type: str | None = None
+    declared_type: str | None = None
+    size: int | None = None
+    stored_size: int | None = None
+    truncated: bool = False
+    sha256: str | None = None
+    text: str | None = None
+    text_reason: str | None = None
+    pages: int | None = None
+    rows: int | None = None
+    parsed: dict = field(default_factory=dict)
+    reason: str | None = None  # why it failed (404, cut at the cap, unreachable), None when fetched whole
+    capture: dict | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -5,10 +5,13 @@ starts, not here, so that the environment of each run decides.
 """
 
 from foicrawl import __version__
+from foicrawl.codings import ACCEPTED_ENCODINGS
 
 BOT_NAME = "foicrawl"
 SPIDER_MODULES = ["foicrawl.spiders"]
 NEWSPIDER_MODULE = "foicrawl.spiders"
+# `scrapy crawl` checks the council and its arguments first, and exits non-zero when the run failed.
+COMMANDS_MODULE = "foicrawl.crawling.commands"
 
 # Who we are, and where a webmaster can reach us. Override FOICRAWL_CONTACT_URL for your deployment.
 FOICRAWL_CONTACT_URL = "https://github.com/foicrawl/foicrawl"
@@ -27,8 +30,15 @@ DOWNLOAD_TIMEOUT = 60
 # Hastings' certificate chain has been unreliable: a crawl must not die of it. The evidence is the
 # bytes received, recorded in the WARC with the server's address.
 DOWNLOAD_VERIFY_CERTIFICATES = False
-DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # also caps decompression; the archive's readers use FOICRAWL_MAX_DECODED_SIZE
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+# Ask only for content codings every reader of the archive undoes (warcio, pywb, foicrawl's own):
+# Scrapy would also ask for zstd, which pywb and warcio cannot replay.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": ACCEPTED_ENCODINGS,
+}
 
 # Retries on 429 and 5xx, with exponential backoff (foicrawl.crawling.middleware.BackoffRetryMiddleware).
 RETRY_ENABLED = True
@@ -41,16 +51,26 @@ FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Scrapy's, with the public suffix list bundled with tldextract (no fetch, nothing under $HOME).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "foicrawl.crawling.cookies.OfflineCookiesMiddleware": 700,
     "foicrawl.crawling.middleware.BackoffRetryMiddleware": 550,
     # Closest to the network, so they see every failure before anything retries it.
     "foicrawl.crawling.middleware.UnreachableSiteGuard": 980,
     "foicrawl.warc.capture.DownloadErrorCapture": 990,
 }
 
+# Scrapy's HTTP/1.1 handler, keeping each response's header block byte for byte for the WARC.
+DOWNLOAD_HANDLERS = {
+    "http": "foicrawl.warc.raw_headers.RawHeadersDownloadHandler",
+    "https": "foicrawl.warc.raw_headers.RawHeadersDownloadHandler",
+}
+
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,
     "foicrawl.crawling.runs.RunRecorder": 200,
+    "foicrawl.crawling.evidence_fetch.SizeCap": 300,
 }
 
 ITEM_PIPELINES = {
@@ -58,7 +78,15 @@ ITEM_PIPELINES = {
     "foicrawl.pipelines.validate.ValidatePipeline": 200,
     "foicrawl.pipelines.dedupe.DedupePipeline": 300,
     "foicrawl.pipelines.store.StorePipeline": 400,
+    "foicrawl.pipelines.evidence.EvidencePipeline": 500,
 }
+
+# Evidence: the documents a release lists, the pages its answer cites on the council's hosts and its
+# ModernGov site (depth 1), and the release page's stylesheets, images and scripts. A document larger
+# than the cap keeps its first FOICRAWL_DOCUMENT_MAX_SIZE bytes (WARC-Truncated: length) and is marked so.
+FOICRAWL_FETCH_EVIDENCE = True
+FOICRAWL_FETCH_REQUISITES = True
+FOICRAWL_DOCUMENT_MAX_SIZE = 50 * 1024 * 1024
 
 # WARC files rotate at this size (bytes); the last one closes with the crawl.
 FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024
@@ -79,8 +107,6 @@ FOICRAWL_PORTAL_DOCUMENT_ATTEMPTS = 3  # a document whose link has expired: ask 
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-# Offline machines cannot fetch the public suffix list; the bundled snapshot is enough.
-TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS = []
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "foicrawl.crawling.logformatter.FoicrawlLogFormatter"

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sys
+
+# Control characters (C0, DEL, C1) and bidirectional overrides: crawled text holding them could move
+# the cursor, retitle or clear a terminal, or reorder what a reader sees.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text) -> str:
+    """Text for a terminal: every control character shown as an escape (`\\x1b`), never obeyed."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), str(text))
 
 
 def human_bytes(size: int) -> str:
@@ -20,7 +30,7 @@ def _numeric(cell: str) -> bool:
 def print_table(rows: list[list], headers: list[str], out=None) -> None:
     """Columns padded to their widest cell; numbers right-aligned."""
     out = out or sys.stdout
-    cells = [headers] + [[str(c) for c in row] for row in rows]
+    cells = [headers] + [[printable(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
         print("  ".join(c.rjust(w) if _numeric(c) and n else c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)

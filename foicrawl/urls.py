@@ -12,6 +12,14 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def normalise_origin(base_url: str) -> str:
+    """`scheme://host[:port]`, with no path: the form `-a base_url=` and the register's base_url take."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8801, not {base_url!r}")
+    return origin_of(base_url.strip())
+
+
 def site_key(url: str) -> str:
     """A URL without its origin: path and query."""
     parts = urlsplit(url)

@@ -1,4 +1,5 @@
-"""Writing the catalogue out: JSON Lines (one release a line) or CSV (nested fields as JSON)."""
+"""Writing the catalogue out: JSON Lines (one release a line, every value exact) or CSV (nested fields
+as JSON, cells a spreadsheet would run as formulas neutralised)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,22 @@ def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
     return count
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection"); the
+# full-width forms too, in some locales.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value):
+    """Crawled text as a spreadsheet cell that is shown, never run: a cell that would start a formula
+    gets a leading apostrophe, which spreadsheets take as "text" and do not display."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(rows: Iterable[dict], out: TextIO) -> int:
+    """CSV for spreadsheets: nested fields as JSON, formula-like cells neutralised (see
+    `spreadsheet_safe`; the JSON Lines export keeps every value exact)."""
     writer = None
     count = 0
     for row in rows:
@@ -29,7 +45,8 @@ def write_csv(rows: Iterable[dict], out: TextIO) -> int:
             fields = list(EXPORT_FIELDS) + [name for name in row if name not in EXPORT_FIELDS]
             writer = csv.DictWriter(out, fieldnames=fields)
             writer.writeheader()
-        flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in row.items()}
+        flat = {k: spreadsheet_safe(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                for k, v in row.items()}  # fmt: skip
         writer.writerow(flat)
         count += 1
     if writer is None:

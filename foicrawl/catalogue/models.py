@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -50,6 +62,9 @@ class Release(Base):
     versions: Mapped[list[ReleaseVersion]] = relationship(
         back_populates="release", order_by="ReleaseVersion.version", cascade="all, delete-orphan"
     )
+    withdrawals: Mapped[list[Withdrawal]] = relationship(
+        back_populates="release", order_by="Withdrawal.withdrawn_at", cascade="all, delete-orphan"
+    )
 
 
 class ReleaseVersion(Base):
@@ -83,8 +98,53 @@ class ReleaseVersion(Base):
     # Every record the version was read from, where there are several (a portal's details answer,
     # documents answer and documents): role, URL and place in the archive of each.
     sources: Mapped[list | None] = mapped_column(JSON, default=list)
+    # Which extraction read the fields ("hastings/1+text/1"; parsers.extraction_version). Null on
+    # versions stored before versions were recorded.
+    parser_version: Mapped[str | None] = mapped_column(String(64))
 
     release: Mapped[Release] = relationship(back_populates="versions")
+    superseded: Mapped[list[SupersededExtraction]] = relationship(
+        back_populates="version", order_by="SupersededExtraction.id", cascade="all, delete-orphan"
+    )
+
+
+class SupersededExtraction(Base):
+    """A version's fields as an earlier parser read them, kept when `foicrawl reparse` brought the
+    version up to today's parser: nothing stored is ever lost."""
+
+    __tablename__ = "superseded_extractions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("release_versions.id"), index=True)
+    parser_version: Mapped[str | None] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[dict] = mapped_column(JSON)  # the replaced values, by field name
+    replaced_at: Mapped[datetime] = mapped_column()
+    replaced_by: Mapped[str] = mapped_column(String(64))  # the parser version that replaced them
+
+    version: Mapped[ReleaseVersion] = relationship(back_populates="superseded")
+
+
+class Withdrawal(Base):
+    """A time a release's page was gone (404/410), and the time it came back, each with the WARC
+    record that showed it. A release withdrawn twice has two rows; history is never rewritten."""
+
+    __tablename__ = "withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
+    withdrawn_on: Mapped[date] = mapped_column(Date)
+    withdrawn_at: Mapped[datetime] = mapped_column()
+    status: Mapped[int | None] = mapped_column(Integer)  # what the page answered: 404 or 410
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(Integer)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    returned_at: Mapped[datetime | None] = mapped_column()
+    return_warc_file: Mapped[str | None] = mapped_column(Text)
+    return_warc_offset: Mapped[int | None] = mapped_column(Integer)
+    return_warc_record_id: Mapped[str | None] = mapped_column(String(64))
+
+    release: Mapped[Release] = relationship(back_populates="withdrawals")
 
 
 class CrawlRun(Base):
@@ -111,3 +171,64 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warc_files: Mapped[list] = mapped_column(JSON, default=list)
     warc_bytes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Evidence(Base):
+    """A document or cited page as fetched: one row per distinct answer of one key (its URL as
+    cited, or a platform's document id). Shared by every release that points at it; fetched again
+    with the same bytes it stays one row (`last_fetched_at` moves), with other bytes it is a new row."""
+
+    __tablename__ = "evidence"
+    # Keys are URLs, which can outgrow a PostgreSQL b-tree entry: a hash index finds them as well.
+    __table_args__ = (Index("ix_evidence_key", "key", postgresql_using="hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # document, page, webservice
+    fetched_url: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(255))
+    declared_type: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int | None] = mapped_column(BigInteger)  # the true size, when known
+    stored_size: Mapped[int | None] = mapped_column(BigInteger)  # the bytes archived
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    text_chars: Mapped[int] = mapped_column(Integer, default=0)
+    text_reason: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    rows: Mapped[int | None] = mapped_column(Integer)
+    parsed: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    first_fetched_at: Mapped[datetime] = mapped_column()
+    last_fetched_at: Mapped[datetime] = mapped_column()
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    payload_digest: Mapped[str | None] = mapped_column(String(128))
+    block_digest: Mapped[str | None] = mapped_column(String(128))
+
+
+class EvidenceLink(Base):
+    """Which release versions point at which evidence (many to many), and how: a version that lists
+    or cites a key has a row for it (evidence_id empty until fetched); each capture of that key made
+    while the version is the release's latest is linked to it."""
+
+    __tablename__ = "evidence_links"
+    __table_args__ = (Index("ix_evidence_links_key", "key", postgresql_using="hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("release_versions.id"), index=True)
+    key: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))  # document, cited, linked, webservice
+    title: Mapped[str | None] = mapped_column(Text)
+    via: Mapped[str | None] = mapped_column(Text)  # the cited page's key, for what was found on it
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)
+
+    evidence: Mapped[Evidence | None] = relationship()
+    version: Mapped[ReleaseVersion] = relationship()

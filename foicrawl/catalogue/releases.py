@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.evidence import link_citations, links_by_version, with_evidence
+from foicrawl.catalogue.models import Release, ReleaseVersion, Withdrawal
 from foicrawl.urls import origin_of
 
 # What a reader of the release sees; a change in any of these makes a new version. The URL is left
@@ -88,31 +89,44 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
         block_digest=capture.get("block_digest"),
         fetched_at=_as_datetime(capture.get("fetched_at")),
         sources=capture.get("sources") or [],
+        parser_version=record.get("parser_version"),
     )
 
 
-def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None) -> str:
-    """Store one normalised, validated release. Returns "new", "changed" or "unchanged"."""
+def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None,
+                   reread: Callable[[ReleaseVersion], dict | None] | None = None) -> str:  # fmt: skip
+    """Store one normalised, validated release. Returns "new", "changed" or "unchanged".
+
+    When today's reading differs from the latest version's, `reread` reads that version's own page
+    again with today's parser: if it gives today's reading, the council's page did not change, only
+    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields)."""
     release = session.scalar(
         select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
     )
     if release is None:
         release = Release(council=record["council"], case_ref=record["case_ref"], url=record["url"],
                           first_seen=seen_at, last_seen=seen_at, withdrawn=False, latest_version=1)  # fmt: skip
-        release.versions.append(_new_version(record, 1, seen_at, run_id))
+        release.versions.append(version := _new_version(record, 1, seen_at, run_id))
         session.add(release)
+        link_citations(session, version, record)
         return "new"
     release.last_seen = max(release.last_seen, seen_at) if release.last_seen else seen_at
     release.url = record["url"]
-    release.withdrawn, release.withdrawn_on = False, None
+    _came_back(release, seen_at, record.get("capture"))
     latest = session.scalar(
         select(ReleaseVersion).where(ReleaseVersion.release_id == release.id,
                                      ReleaseVersion.version == release.latest_version)  # fmt: skip
     )
-    if latest is not None and latest.content_hash == content_hash(record):
+    new_hash = content_hash(record)
+    if latest is not None and latest.content_hash == new_hash:
         return "unchanged"
+    if latest is not None and reread is not None:
+        again = reread(latest)
+        if again is not None and content_hash(again) == new_hash:
+            return "unchanged"
     release.latest_version += 1
-    release.versions.append(_new_version(record, release.latest_version, seen_at, run_id))
+    release.versions.append(version := _new_version(record, release.latest_version, seen_at, run_id))
+    link_citations(session, version, record)
     return "changed"
 
 
@@ -135,22 +149,51 @@ def held_releases(session: Session, council: str) -> list[HeldRelease]:
     return sorted(held, key=lambda h: (h.listed_on or date.min, h.case_ref), reverse=True)
 
 
-def mark_seen(session: Session, council: str, case_ref: str, seen_at: datetime) -> bool:
+def sighting(capture: dict | None) -> dict:
+    """The record that showed a page at a moment: for a revisit, the revisit record itself (the
+    capture otherwise names the earlier record holding the payload)."""
+    capture = capture or {}
+    if capture.get("revisit_record_id"):
+        return {"warc_file": capture.get("revisit_warc_file"), "warc_offset": capture.get("revisit_warc_offset"),
+                "warc_record_id": capture["revisit_record_id"]}  # fmt: skip
+    return {name: capture.get(name) for name in ("warc_file", "warc_offset", "warc_record_id")}
+
+
+def _came_back(release: Release, seen_at: datetime, capture: dict | None) -> None:
+    """A release seen again: if it was withdrawn, its open withdrawal is closed with this sighting."""
+    if not release.withdrawn:
+        return
+    release.withdrawn, release.withdrawn_on = False, None
+    open_ones = [w for w in release.withdrawals if w.returned_at is None]
+    if open_ones:
+        seen = sighting(capture)
+        open_ones[-1].returned_at = seen_at
+        open_ones[-1].return_warc_file = seen["warc_file"]
+        open_ones[-1].return_warc_offset = seen["warc_offset"]
+        open_ones[-1].return_warc_record_id = seen["warc_record_id"]
+
+
+def mark_seen(session: Session, council: str, case_ref: str, seen_at: datetime, capture: dict | None = None) -> bool:
     """A held release seen again without a new text (a 304): only last_seen moves."""
     release = session.scalar(select(Release).where(Release.council == council, Release.case_ref == case_ref))
     if release is None:
         return False
     release.last_seen = max(release.last_seen, seen_at)
-    release.withdrawn, release.withdrawn_on = False, None
+    _came_back(release, seen_at, capture)
     return True
 
 
-def mark_withdrawn(session: Session, council: str, case_ref: str, on: date) -> bool:
-    """A release whose page is gone: marked withdrawn (once, with the date), never deleted."""
+def mark_withdrawn(session: Session, council: str, case_ref: str, on: date, capture: dict | None = None,
+                   status: int | None = None, at: datetime | None = None) -> bool:  # fmt: skip
+    """A release whose page is gone: marked withdrawn (once, with the date), never deleted; the
+    withdrawal is kept in its history with the record of the answer that showed it."""
     release = session.scalar(select(Release).where(Release.council == council, Release.case_ref == case_ref))
     if release is None or release.withdrawn:
         return False
     release.withdrawn, release.withdrawn_on = True, on
+    seen = sighting(capture)
+    release.withdrawals.append(Withdrawal(withdrawn_on=on, withdrawn_at=at or datetime.combine(on, datetime.min.time()),
+                                          status=status, **seen))  # fmt: skip
     return True
 
 
@@ -198,14 +241,31 @@ def export_row(release: Release, version: ReleaseVersion) -> dict:
         "withdrawn_on": _iso(release.withdrawn_on),
         "latest_version": release.latest_version,
         "content_hash": version.content_hash,
+        "withdrawals": [withdrawal_row(w) for w in release.withdrawals],
+        "parser_version": version.parser_version,
     }
 
 
+def withdrawal_row(w: Withdrawal) -> dict:
+    """One withdrawal in the export: when the page went and came back, and the records showing it."""
+    return {
+        "withdrawn_on": _iso(w.withdrawn_on),
+        "status": w.status,
+        "evidence": {"warc_file": w.warc_file, "warc_offset": w.warc_offset, "warc_record_id": w.warc_record_id,
+                     "fetched_at": _iso(w.withdrawn_at)},
+        "returned_at": _iso(w.returned_at),
+        "return_evidence": {"warc_file": w.return_warc_file, "warc_offset": w.return_warc_offset,
+                            "warc_record_id": w.return_warc_record_id} if w.returned_at else None,
+    }  # fmt: skip
+
+
 def export_rows(session: Session, council: str | None = None, all_versions: bool = False) -> Iterator[dict]:
-    query = select(Release).options(selectinload(Release.versions)).order_by(Release.council, Release.case_ref)
+    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
+             .order_by(Release.council, Release.case_ref))  # fmt: skip
     if council:
         query = query.where(Release.council == council)
     for release in session.scalars(query):
         versions = release.versions if all_versions else [v for v in release.versions if v.version == release.latest_version]
+        links = links_by_version(session, [v.id for v in versions])
         for version in versions:
-            yield export_row(release, version)
+            yield with_evidence(export_row(release, version), links.get(version.id, []))

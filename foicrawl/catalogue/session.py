@@ -7,7 +7,7 @@ import threading
 from functools import cache
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.catalogue.models import Base
@@ -26,6 +26,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 _creating = threading.Lock()
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added to a model since the catalogue was made (nullable ones only): added in place,
+    so an existing archive keeps working. New tables are made by create_all."""
+    found = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        have = {column["name"] for column in found.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                try:
+                    with engine.begin() as connection:
+                        connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+                except (OperationalError, ProgrammingError):  # another process added it first
+                    pass
+
+
 def _create_tables(engine: Engine) -> None:
     # Two crawls starting at once may both find a table missing; the loser retries and sees it.
     for attempt in range(3):
@@ -36,24 +52,6 @@ def _create_tables(engine: Engine) -> None:
         except OperationalError:
             if attempt == 2:
                 raise
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """A catalogue made before a nullable column was added to the models gets that column (empty),
-    so that it keeps working. Nothing is dropped or changed."""
-    inspector = inspect(engine)
-    for table in Base.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name in present or not column.nullable:
-                continue
-            try:
-                with engine.begin() as connection:
-                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
-                                            f"{column.type.compile(engine.dialect)}"))  # fmt: skip
-            except DBAPIError:  # another process added it first
-                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
-                    raise
 
 
 @cache

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 
 from foicrawl import config
@@ -44,3 +46,18 @@ def take_council_lock(council: str) -> IO:
 def release(handle: IO) -> None:
     fcntl.flock(handle, fcntl.LOCK_UN)
     handle.close()
+
+
+@contextmanager
+def all_council_locks(councils) -> Iterator[None]:
+    """Hold the lock of every council named, so that no crawl of any runs meanwhile (what
+    `foicrawl reindex` needs: it rewrites every council's releases). Raises CouncilBusy, having
+    released what it took, when one is held."""
+    taken = []
+    try:
+        for council in sorted(set(councils)):
+            taken.append(take_council_lock(council))
+        yield
+    finally:
+        for handle in taken:
+            release(handle)

@@ -8,6 +8,8 @@ import logging
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from foicrawl.crawling.evidence_fetch import EVIDENCE_META
+
 logger = logging.getLogger(__name__)
 DELAY_META = "foicrawl_retry_delay"
 
@@ -69,6 +71,8 @@ class UnreachableSiteGuard:
 
     def process_exception(self, request, exception):
         if isinstance(exception, IgnoreRequest) or self.closing or not self.limit:
+            return None
+        if request.meta.get(EVIDENCE_META):  # another host (a ModernGov site) being down is not the site's
             return None
         self.failures += 1
         if self.failures >= self.limit:

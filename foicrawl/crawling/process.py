@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+MODES = ("full", "incremental")  # see spiders/base.py
 # A replica on this machine can take the crawl at full speed; live sites never get this.
 UNTHROTTLED = {
     "AUTOTHROTTLE_ENABLED": "False",
@@ -31,10 +32,12 @@ class CrawlProcess:
 
 
 def crawl_command(council: str, base_url: str | None = None, mode: str = "full", run_id: str | None = None,
-                  settings: dict[str, str] | None = None) -> list[str]:  # fmt: skip
+                  settings: dict[str, str] | None = None, spider_args: dict[str, str] | None = None) -> list[str]:  # fmt: skip
     command = [sys.executable, "-m", "scrapy", "crawl", council, "-a", f"mode={mode}"]
     if base_url:
         command += ["-a", f"base_url={base_url}"]
+    for name, value in (spider_args or {}).items():  # e.g. moderngov_url, a stand-in for the ModernGov site
+        command += ["-a", f"{name}={value}"]
     if run_id:
         command += ["-a", f"run_id={run_id}"]
     for name, value in (settings or {}).items():
@@ -48,12 +51,13 @@ def crawl_environment() -> dict[str, str]:
 
 
 def start_crawl(council: str, base_url: str | None = None, mode: str = "full", settings: dict[str, str] | None = None,
-                log_file: Path | None = None, own_session: bool = False) -> tuple[subprocess.Popen, str]:  # fmt: skip
+                log_file: Path | None = None, own_session: bool = False,
+                spider_args: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:  # fmt: skip
     """Start crawling one council; returns the process and its run id. The log goes to `log_file`
     (else to our stderr). With `own_session`, a Ctrl-C at our terminal does not reach the crawl:
     the caller (the scheduler) stops it itself."""
     run_id = uuid.uuid4().hex
-    command = crawl_command(council, base_url, mode, run_id, settings)
+    command = crawl_command(council, base_url, mode, run_id, settings, spider_args)
     if not log_file:
         return subprocess.Popen(command, env=crawl_environment(), start_new_session=own_session), run_id
     log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -64,9 +68,10 @@ def start_crawl(council: str, base_url: str | None = None, mode: str = "full", s
 
 
 def run_crawl(council: str, base_url: str | None = None, mode: str = "full", settings: dict[str, str] | None = None,
-              log_file: Path | None = None, timeout: float | None = None) -> CrawlProcess:  # fmt: skip
+              log_file: Path | None = None, timeout: float | None = None,
+              spider_args: dict[str, str] | None = None) -> CrawlProcess:  # fmt: skip
     """Crawl one council and wait for it."""
-    process, run_id = start_crawl(council, base_url, mode, settings, log_file)
+    process, run_id = start_crawl(council, base_url, mode, settings, log_file, spider_args=spider_args)
     try:
         returncode = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

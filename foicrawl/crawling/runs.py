@@ -11,6 +11,7 @@ from sqlalchemy import select
 from foicrawl import config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.session import session_factory
+from foicrawl.warc.index import update_index
 from foicrawl.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
@@ -33,9 +34,12 @@ def find_run(session, run_id: str) -> CrawlRun | None:
 
 def settle_abandoned(council: str, reason: str) -> list[CrawlRun]:
     """What crawls of `council` that died left behind: runs still marked running are marked failed
-    with `reason`, and their WARC files (never renamed) are made whole and indexed. Call only while
+    with `reason`, their WARC files (never renamed) are made whole, and every file of the council
+    without an up-to-date index is indexed. Call only while
     holding the council's lock, when no crawl of it can be alive."""
     recovered = recover_open_files(config.warc_dir(), config.index_dir(), prefix=f"foicrawl-{council}-")
+    # A crawl killed after closing its files but before indexing them ("Closing spider"): index now.
+    update_index(config.warc_dir(), config.index_dir(), prefix=f"foicrawl-{council}-")
     with session_factory().begin() as session:
         abandoned = list(session.scalars(select(CrawlRun).where(CrawlRun.council == council, CrawlRun.status == RUNNING)))
         for run in abandoned:

@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor as Threads
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.events import EVENT_SCHEDULER_START
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -28,12 +28,15 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
-from foicrawl import config
+from foicrawl import __version__, config
 from foicrawl.catalogue.models import CrawlRun
-from foicrawl.catalogue.session import engine_for, session_factory
-from foicrawl.councils import COUNCILS_FILE_ENV, Council, register, scheduler_options
+from foicrawl.catalogue.read_only import CatalogueMissing, read_only_sessions
+from foicrawl.catalogue.session import engine_for
+from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
+from foicrawl.errors import OneLineParser
 from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
 from foicrawl.tables import print_table
+from foicrawl.urls import normalise_origin
 
 JOB_TABLE = "apscheduler_jobs"
 logger = logging.getLogger("foicrawl.nightly.scheduler")
@@ -64,7 +67,12 @@ def sync_jobs(scheduler, councils: dict[str, Council], timezone: str, grace: int
 
 
 def last_runs() -> dict[str, CrawlRun]:
-    with session_factory()() as session:
+    """Each council's latest run; none where there is no catalogue yet (and none is made)."""
+    try:
+        sessions = read_only_sessions()
+    except CatalogueMissing:
+        return {}
+    with sessions() as session:
         runs = session.scalars(select(CrawlRun).order_by(CrawlRun.started_at))
         return {run.council: run for run in runs}
 
@@ -121,8 +129,24 @@ def run_forever(councils: dict[str, Council], options) -> int:
     return 0
 
 
+def check_register(councils: dict[str, Council], timezone: str) -> None:
+    """Raise ValueError naming the first setting a crawl could not start with."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"[scheduler] timezone {timezone!r} is not a time zone name such as Europe/London") from None
+    for slug, council in councils.items():
+        try:
+            cron_trigger(council.schedule, timezone)
+            if council.base_url:
+                normalise_origin(council.base_url)
+        except ValueError as error:
+            raise ValueError(f"council {slug!r}: {error}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"foicrawl {__version__} scheduler")
     parser.add_argument("--once", nargs="*", metavar="COUNCIL", help="crawl now, then exit")
     parser.add_argument("--list", action="store_true", help="councils, next run times, last result")
     parser.add_argument("--councils", type=Path, help=f"overrides for the register (or ${COUNCILS_FILE_ENV})")
@@ -130,14 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     if args.councils:
         os.environ[COUNCILS_FILE_ENV] = str(args.councils.resolve())  # the crawl processes read it too
-    councils = register()
-    options = scheduler_options()
+    try:
+        councils = register()
+        options = scheduler_options()
+        check_register(councils, options.timezone)
+    except (ValueError, OSError) as error:  # a mistake in the overrides file: say it before any crawl
+        parser.error(str(error))
     if args.list:
         return list_councils(councils, options.timezone)
     if args.once is not None:
-        unknown = set(args.once) - set(councils)
+        unknown = sorted(set(args.once) - set(councils))
         if unknown:
-            parser.error(f"unknown council(s): {', '.join(sorted(unknown))}; known: {', '.join(councils)}")
+            named = ", ".join(slug + did_you_mean(slug, councils) for slug in unknown)
+            parser.error(f"unknown council(s): {named}; known: {', '.join(sorted(councils))}")
         return run_once(args.once or list(councils), options.parallel)
     return run_forever(councils, options)
 

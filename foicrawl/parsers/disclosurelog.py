@@ -6,14 +6,16 @@ Pure functions: a page's bytes and URL in, records out. No requests, no I/O.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from foicrawl.items import ListingEntry, ListingPage, ReleaseItem
 from foicrawl.parsers.documents import documents_in
 from foicrawl.parsers.html_text import (
+    Labels,
     block_text,
     element_text,
     labelled_value,
+    link_url,
     links_in,
     main_content,
     parse_html,
@@ -26,6 +28,9 @@ _COUNT = re.compile(r"([\d,]+)\s+disclosures?\b", re.I)
 # The platform's closing paragraph, after the last section, names the council: not release text.
 _TRAILER = re.compile(r"^This is .{0,120}response to a freedom of information", re.I)
 _NO_DOCUMENTS = re.compile(r"there are no documents", re.I)
+
+# Raise when a change makes this parser read any page's fields differently (see parsers/__init__).
+PARSER_VERSION = 1
 
 
 def is_release_url(url: str) -> bool:
@@ -53,15 +58,17 @@ def parse_release(body: bytes | str, url: str, council: str) -> ReleaseItem:
     response = _without_trailer(section_after(main, "Response") or [])
     documents = _without_trailer(section_after(main, "Documents") or [])
     has_documents = documents and not _NO_DOCUMENTS.search(block_text(documents))
+    labels = Labels(main)
     return ReleaseItem(
         council=council,
         url=url,
-        case_ref=labelled_value(main, "Case reference"),
+        case_ref=labels.value("Case reference"),
         title=element_text(h1) or None if h1 is not None else None,
-        published_on=labelled_value(main, "Published"),
+        published_on=labels.value("Published"),
         request_text=block_text(request) if request is not None else None,
         response_text=block_text(response) if response else None,
         response_links=links_in(response, url),
+        request_links=links_in(request or [], url),
         documents=documents_in(documents, url) if has_documents else [],
     )
 
@@ -74,8 +81,8 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
     entries: list[ListingEntry] = []
     seen: set[str] = set()
     for anchor in main.iter("a"):
-        href = urljoin(url, (anchor.get("href") or "").strip())
-        if not is_release_url(href) or href in seen:
+        href = link_url(anchor.get("href"), url)
+        if not href or not is_release_url(href) or href in seen:
             continue
         seen.add(href)
         holder = next((a for a in anchor.iterancestors() if a.tag in ("li", "tr", "article", "div")), None)
@@ -93,10 +100,10 @@ def _next_page(root, url: str) -> str | None:
     for anchor in root.iter("a"):
         rel = (anchor.get("rel") or "").lower().split()
         if "next" in rel or element_text(anchor).lower().startswith("next"):
-            href = (anchor.get("href") or "").strip()
+            href = link_url(anchor.get("href"), url)
             if href:
-                return urljoin(url, href)
+                return href
     for link in root.iter("link"):
-        if (link.get("rel") or "").lower() == "next" and link.get("href"):
-            return urljoin(url, link.get("href"))
+        if (link.get("rel") or "").lower() == "next" and link_url(link.get("href"), url):
+            return link_url(link.get("href"), url)
     return None

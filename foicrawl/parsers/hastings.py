@@ -6,17 +6,18 @@ Pure functions: a page's bytes and URL in, records out. No requests, no I/O.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from foicrawl.items import ListingEntry, ListingPage, ReleaseItem
 from foicrawl.parsers.html_text import (
     HEADING_TAGS,
+    Labels,
     block_text,
     element_text,
     find_heading,
     is_heading,
     label_key,
-    labelled_value,
+    link_url,
     links_in,
     main_content,
     parse_html,
@@ -30,6 +31,9 @@ _REF_IN_HEADING = re.compile(r"\(\s*([A-Za-z]{2,6}[-/ ]?[0-9][0-9A-Za-z/-]*)\s*\
 DATE_LABELS = ("Requested", "Responded")
 SECTION_LABELS = {"request", "response"}
 _SIDE_BLOCK = re.compile(r"^(The content on this page is the responsibility|Contact us if you have a question)", re.I)
+
+# Raise when a change makes this parser read any page's fields differently (see parsers/__init__).
+PARSER_VERSION = 1
 
 
 def release_ref(url: str) -> str | None:
@@ -52,13 +56,13 @@ def canonical_release_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{LOG_PATH}date/?id={ref}"
 
 
-def _case_ref(main) -> str | None:
+def _case_ref(main, labels: Labels) -> str | None:
     h1 = main.find(".//h1")
     if h1 is not None:
         match = _REF_IN_HEADING.search(element_text(h1))
         if match:
             return match[1]
-    return labelled_value(main, "Case reference") or labelled_value(main, "Reference")
+    return labels.value("Case reference") or labels.value("Reference")
 
 
 def _title(main) -> str | None:
@@ -121,16 +125,18 @@ def parse_release(body: bytes | str, url: str, council: str = "hastings") -> Rel
     main = main_content(root)
     request = _request_elements(main)
     response = _response_elements(main)
+    labels = Labels(main)
     return ReleaseItem(
         council=council,
         url=url,
-        case_ref=_case_ref(main),
+        case_ref=_case_ref(main, labels),
         title=_title(main),
-        requested_on=labelled_value(main, "Requested"),
-        responded_on=labelled_value(main, "Responded"),
+        requested_on=labels.value("Requested"),
+        responded_on=labels.value("Responded"),
         request_text=block_text(request) or None if request is not None else None,
         response_text=block_text(response) or None if response is not None else None,
         response_links=links_in(response or [], url),
+        request_links=links_in(request or [], url),
     )
 
 
@@ -141,9 +147,8 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
     entries: list[ListingEntry] = []
     seen: set[str] = set()
     for anchor in scope[0].iter("a"):
-        href = (anchor.get("href") or "").strip()
-        absolute = urljoin(url, href)
-        if not href or release_ref(absolute) is None:
+        absolute = link_url(anchor.get("href"), url)
+        if not absolute or release_ref(absolute) is None:
             continue
         canonical = canonical_release_url(absolute)
         if canonical in seen:
@@ -154,3 +159,13 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
         beside = squash(element_text(holder).replace(element_text(anchor), "", 1)) if holder is not None else ""
         entries.append(ListingEntry(url=canonical, title=title, date_text=beside or None))
     return ListingPage(entries=entries)
+
+
+def category_urls(body: bytes | str, url: str) -> list[str]:
+    """The category index: the web address of each category's listing (`?category=`), in page order."""
+    found = []
+    for anchor in main_content(parse_html(body)).iter("a"):
+        href = link_url(anchor.get("href"), url)
+        if href and "category" in parse_qs(urlsplit(href).query) and href not in found:
+            found.append(href)
+    return found

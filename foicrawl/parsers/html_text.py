@@ -7,11 +7,14 @@ CSS classes, because the real markup differs from any copy we have and changes w
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+# Raise when a change to these helpers, documents.py, dates.py or pipelines/normalise.py makes any
+# page's fields read differently: every platform's extraction version includes it.
+TEXT_HELPERS_VERSION = 1
 INVISIBLE_TAGS = {"script", "style", "noscript", "template"}
 # Page furniture that never belongs to a release's text.
 SKIPPED_TAGS = INVISIBLE_TAGS | {"form", "nav", "aside", "footer", "button"}
@@ -24,8 +27,14 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
+
+
 def parse_html(body: bytes | str) -> HtmlElement:
-    """Parse a page; bytes are decoded by lxml from the page's own declaration."""
+    """Parse a page; bytes are decoded by lxml from the page's own declaration. An XHTML page's XML
+    declaration is dropped from decoded text (lxml refuses text that still names an encoding)."""
+    if isinstance(body, str):
+        body = _XML_DECLARATION.sub("", body, count=1)
     return lxml_html.document_fromstring(body)
 
 
@@ -142,17 +151,38 @@ def block_text(elements) -> str:
     return out.text()
 
 
+LINK_SCHEMES = ("http", "https")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+
+
+def link_url(href: str | None, base_url: str) -> str | None:
+    """The absolute web address an href points at, read as a browser reads it (leading and trailing
+    spaces and control characters dropped, tabs and newlines inside removed, entities already
+    decoded by the parser); None unless it is http(s). So `JaVaScRiPt:`, ` java&#9;script:`,
+    `data:`, `mailto:` and a bare `#fragment` are never links, however they are spelled."""
+    cleaned = _TAB_OR_NEWLINE.sub("", href or "").strip(_C0_OR_SPACE)
+    if not cleaned or cleaned.startswith("#"):
+        return None
+    absolute = urljoin(base_url, cleaned)
+    try:
+        scheme = urlsplit(absolute).scheme
+    except ValueError:  # e.g. a malformed IPv6 host: not an address anyone can follow
+        return None
+    return absolute if scheme in LINK_SCHEMES else None
+
+
 def links_in(elements, base_url: str) -> list[dict]:
-    """Every link in a run of elements, in reading order: absolute URL and link text."""
+    """Every web link in a run of elements, in reading order: absolute URL and link text."""
     found = []
     for el in elements:
         if isinstance(el, str) or tag(el) in SKIPPED_TAGS:
             continue
         anchors = [el] if tag(el) == "a" else el.iter("a")
         for a in anchors:
-            href = (a.get("href") or "").strip()
-            if href and not href.startswith(("#", "javascript:", "mailto:")):
-                found.append({"url": urljoin(base_url, href), "text": element_text(a)})
+            url = link_url(a.get("href"), base_url)
+            if url:
+                found.append({"url": url, "text": element_text(a)})
     return found
 
 
@@ -210,44 +240,75 @@ def _after_label(text: str, label: str) -> str:
     return text[len(label):].lstrip(" :\u2013-").strip()
 
 
-def labelled_value(root: HtmlElement, label: str) -> str | None:
-    """The value a page shows beside a label: "Case reference FOI2022/00092" gives the reference.
+class Labels:
+    """Values a part of a page shows beside labels ("Case reference FOI2022/00092").
 
+    The visible text of every element is built once, bottom-up (the same text as element_text), so
+    looking up several labels costs one pass over the page, not one text build per element and label.
     Handles the label and value in one element (<p>Case reference <b>X</b></p>), a label element
     followed by its value (<dt>/<dd>, <th>/<td>, <span>/<span>), and a trailing colon.
     """
-    for el in root.iter():
-        if not isinstance(el.tag, str) or tag(el) in SKIPPED_TAGS:
-            continue
-        if any(tag(a) in SKIPPED_TAGS for a in el.iterancestors()):
-            continue
-        text = element_text(el)
-        if not _starts_with_label(text, label):
-            continue
-        # Descend to the smallest element that still starts with the label.
-        deepest = el
-        while True:
-            child = next(
-                (c for c in deepest if isinstance(c.tag, str)
-                 and _starts_with_label(element_text(c), label)),
-                None,
-            )  # fmt: skip
-            if child is None:
-                break
-            deepest = child
-        for candidate in (deepest, *deepest.iterancestors()):
-            value = _after_label(element_text(candidate), label)
-            if value:
-                return value
-            following = candidate.getnext()
-            while following is not None and not isinstance(following.tag, str):
-                following = following.getnext()
-            if following is not None:
-                return element_text(following) or None
-            if candidate is el:
-                break
+
+    def __init__(self, root: HtmlElement):
+        self.texts: dict[HtmlElement, str] = {}
+        self._fill(root)
+        furniture = tag(root) in SKIPPED_TAGS or any(tag(a) in SKIPPED_TAGS for a in root.iterancestors())
+        self.readable = [] if furniture else list(self._readable(root))
+
+    def _fill(self, el: HtmlElement) -> str:
+        if tag(el) in INVISIBLE_TAGS:
+            text = ""
+        else:
+            parts, block = [el.text or ""], False
+            for child in el:
+                if isinstance(child.tag, str):
+                    parts.append(self._fill(child))
+                    block = block or tag(child) in BLOCK_TAGS
+                parts.append(child.tail or "")
+            text = squash(" ".join(parts) if block else "".join(parts))
+        self.texts[el] = text
+        return text
+
+    def _readable(self, el: HtmlElement):
+        """Elements in document order, page furniture (nav, forms, footers...) and what it holds left out."""
+        yield el
+        for child in el:
+            if isinstance(child.tag, str) and tag(child) not in SKIPPED_TAGS:
+                yield from self._readable(child)
+
+    def text(self, el: HtmlElement) -> str:
+        return self.texts[el] if el in self.texts else element_text(el)
+
+    def value(self, label: str) -> str | None:
+        for el in self.readable:
+            if not _starts_with_label(self.texts[el], label):
+                continue
+            # Descend to the smallest element that still starts with the label.
+            deepest = el
+            while True:
+                child = next((c for c in deepest if isinstance(c.tag, str)
+                              and _starts_with_label(self.texts[c], label)), None)  # fmt: skip
+                if child is None:
+                    break
+                deepest = child
+            for candidate in (deepest, *deepest.iterancestors()):
+                value = _after_label(self.text(candidate), label)
+                if value:
+                    return value
+                following = candidate.getnext()
+                while following is not None and not isinstance(following.tag, str):
+                    following = following.getnext()
+                if following is not None:
+                    return self.text(following) or None
+                if candidate is el:
+                    break
+            return None
         return None
-    return None
+
+
+def labelled_value(root: HtmlElement, label: str) -> str | None:
+    """The value beside one label (see Labels; build one Labels to look up several)."""
+    return Labels(root).value(label)
 
 
 def decode_html(body: bytes, content_type: str | bytes | None = None) -> str:

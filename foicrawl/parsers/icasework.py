@@ -23,6 +23,7 @@ from lxml import etree
 from foicrawl.items import Exchange, IdentifiedDocument, ListingEntry, ListingPage, ReleaseItem
 from foicrawl.urls import origin_of
 
+PARSER_VERSION = 1  # raise it whenever a change reads any saved answer's fields differently
 LOG_PATH = "/cases?public=true&byCaseType=false&byKeyword=true&max=20&title=Disclosure%20Log&Embed=True"
 VIEW_PATH = "/cases?public=true&CaseId={case_id}&Embed=True"
 FEED = "/getcases"
@@ -175,6 +176,17 @@ def documents_to_fetch(exchanges: list[Exchange]) -> list[ListedDocument]:
     """Documents the latest documents answer names that the page has not fetched yet."""
     fetched = fetched_files(exchanges)
     return [d for d in listed_documents(exchanges) or [] if d.id not in fetched]
+
+
+NOT_PUBLISHED = (400, 404, 410)  # iCasework answers an unknown (or no longer public) case with 400
+
+
+def case_answers(exchanges: list[Exchange]) -> tuple[Exchange | None, Exchange | None]:
+    """A case page's last details answer and last documents answer, whatever their status: the
+    spider (and reindex, after it) reads a release only when both succeeded, takes a details answer in
+    NOT_PUBLISHED as the case being withdrawn, and renders the page again otherwise."""
+    return tuple(next((x for x in reversed(exchanges) if path_of(x.url) == path), None)
+                 for path in (DETAILS, DOCUMENTS))  # fmt: skip
 
 
 def evidence(exchanges: list[Exchange]) -> list[tuple[str, int]]:

@@ -1,4 +1,7 @@
-"""First pipeline: dates to ISO 8601, tidy whitespace, the case reference as the page shows it."""
+"""First pipeline: dates to ISO 8601, tidy whitespace, the case reference as the page shows it.
+
+Part of the extraction: a change here that alters stored fields raises
+`parsers.html_text.TEXT_HELPERS_VERSION`."""
 
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ def normalise(item: ReleaseItem) -> list[str]:
     item.response_text = tidy_text(item.response_text)
     item.response_links = [{"url": link["url"].strip(), "text": tidy_line(link.get("text")) or ""}
                            for link in item.response_links]  # fmt: skip
+    item.request_links = [{"url": link["url"].strip(), "text": tidy_line(link.get("text")) or ""}
+                          for link in item.request_links]  # fmt: skip
     item.documents = [asdict(d) if is_dataclass(d) else dict(d) for d in item.documents]
     for document in item.documents:
         document["title"] = tidy_line(document.get("title")) or ""

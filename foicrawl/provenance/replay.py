@@ -2,12 +2,20 @@
 
 `replay REF` prints where the evidence is and whether it holds, and writes the page as the server sent
 it (content-encoding undone for reading; the record itself is never touched). `replay --serve` runs
-pywb on 127.0.0.1 over the archive, with a page listing the releases.
+pywb on 127.0.0.1 over the archive, with a page listing the releases. That page is data, never
+template source: foicrawl writes it with every value escaped and pywb_server.py sends its bytes, so
+crawled text never reaches pywb's Jinja2 templates.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import html
+import json
+import re
+import signal
+import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +24,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.config import writable
+from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.extract import RecordError, read_capture
-from foicrawl.provenance.tools import tool
+from foicrawl.provenance.tools import tools_python
 from foicrawl.provenance.verify import check_record
-from foicrawl.warc.index import update_index
+from foicrawl.warc.index import index_path, index_warc, needs_index, update_index
 from foicrawl.warc.reader import ArchivedRecord
 
 COLLECTION = "foicrawl"
+_NOT_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9_.-]|\.{2,}")
+FRONT_PAGE = "front-page.html"  # served as bytes by pywb_server.py, never as a template
 
 
-class ReplayError(Exception):
+class ReplayError(FoicrawlError):
     pass
 
 
@@ -54,6 +66,7 @@ class Replayed:
             ("digests verified", "yes" if not self.problems else "NO: " + "; ".join(self.problems)),
             *[("read from" if n == 0 else "", f"{s['role']}: {s['url']} ({s['warc_file']} @ {s['warc_offset']})")
               for n, s in enumerate(v.sources or [])],
+            *self.withdrawal_history(),
         ]
 
     @property
@@ -62,9 +75,21 @@ class Replayed:
         content_type = (self.record.http_headers.get_header("Content-Type") or "") if self.record.http_headers else ""
         return ".xml" if "xml" in content_type else ".json" if "json" in content_type else ".html"
 
+    def withdrawal_history(self) -> list[tuple[str, str]]:
+        """Each time the page was gone and came back, with the WARC record that showed it."""
+        lines = []
+        for w in self.release.withdrawals:
+            lines.append(("withdrawn", f"{w.withdrawn_on} (answered {w.status}; record {w.warc_record_id} "
+                                       f"in {w.warc_file} at offset {w.warc_offset})"))  # fmt: skip
+            if w.returned_at:
+                lines.append(("back", f"{w.returned_at:%Y-%m-%d %H:%M:%S} UTC (record {w.return_warc_record_id} "
+                                      f"in {w.return_warc_file} at offset {w.return_warc_offset})"))  # fmt: skip
+        return lines
+
 
 def find_version(session: Session, case_ref: str, council: str | None = None, version: int | None = None):
-    query = select(Release).options(selectinload(Release.versions)).where(Release.case_ref == case_ref)
+    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
+             .where(Release.case_ref == case_ref))  # fmt: skip
     if council:
         query = query.where(Release.council == council)
     releases = list(session.scalars(query))
@@ -90,6 +115,13 @@ def replay(session: Session, warc_dir: Path, case_ref: str, council: str | None 
     except RecordError as error:
         raise ReplayError(str(error)) from None
     return Replayed(release, chosen, record, check_record(chosen, record))
+
+
+def page_file_name(council: str, case_ref: str, version: int, suffix: str = ".html") -> str:
+    """Where `replay` writes a page by default: a plain file name in the current folder, whatever the
+    reference holds (letters, digits, '_', '-' and single dots only; never a path)."""
+    ref = re.sub(r"-{2,}", "-", _NOT_IN_FILE_NAMES.sub("-", case_ref)).strip("-.") or "release"
+    return f"{council}-{ref[:100]}-v{version}{suffix}"
 
 
 def pywb_timestamp(fetched_at) -> str:
@@ -119,25 +151,94 @@ def releases_page(session: Session) -> str:
 """
 
 
-def prepare_pywb(session: Session, archive_dir: Path, warc_dir: Path, index_dir: Path) -> Path:
-    """A pywb working directory over the archive (no copies of the WARC files)."""
-    update_index(warc_dir, index_dir)
-    root = archive_dir / "pywb"
-    (root / "templates").mkdir(parents=True, exist_ok=True)
+def index_for_replay(warc_dir: Path, index_dir: Path, scratch: Path) -> Path:
+    """The index folder pywb reads: the archive's own, brought up to date. Where the archive cannot
+    be written (read-only media), a folder in `scratch` with the archive's index files that are up
+    to date (linked, not copied) and the missing ones built there."""
+    if writable(index_dir):
+        update_index(warc_dir, index_dir)
+        return index_dir
+    target = scratch / "index"
+    target.mkdir(parents=True, exist_ok=True)
+    for warc in sorted(warc_dir.glob("*.warc.gz")):
+        if needs_index(warc, index_dir):
+            index_warc(warc, target)
+        else:
+            (target / index_path(warc, index_dir).name).symlink_to(index_path(warc, index_dir))
+    return target
+
+
+def prepare_pywb(session: Session, warc_dir: Path, index_dir: Path, root: Path) -> Path:
+    """A pywb working folder `root` over the archive (no copies of the WARC files): its settings and
+    the front page. Nothing is written into the archive but missing CDXJ indexes, where it can be."""
+    indexes = index_for_replay(warc_dir, index_dir, root)
+    root.mkdir(parents=True, exist_ok=True)
     (root / "config.yaml").write_text(
-        "# Written by foicrawl replay --serve; rewritten each time.\n"
-        f"collections:\n  {COLLECTION}:\n    index_paths: {index_dir}/\n    archive_paths: {warc_dir}/\n"
+        "# Written by foicrawl replay --serve for this run.\n"
+        f"collections:\n  {COLLECTION}:\n    index_paths: {json.dumps(str(indexes) + '/')}\n"
+        f"    archive_paths: {json.dumps(str(warc_dir) + '/')}\n"
         "enable_memento: true\n",
         encoding="utf-8",
     )
-    # pywb renders templates/index.html as its front page: the list of releases.
-    (root / "templates" / "index.html").write_text(releases_page(session), encoding="utf-8")
+    (root / FRONT_PAGE).write_text(releases_page(session), encoding="utf-8")
     return root
 
 
-def serve_command(root: Path, port: int) -> list[str]:
-    return [tool("wayback"), "--bind", "127.0.0.1", "--port", str(port), "--directory", str(root)]
+def listen(port: int, host: str = "127.0.0.1") -> socket.socket:
+    """The replay server's listening socket, opened here so that a port in use is one clear error."""
+    try:
+        return socket.create_server((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ReplayError(f"port {port} on {host} is in use: choose another with --port (0 picks a free one)") from None
+        raise ReplayError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-def serve(root: Path, port: int) -> int:
-    return subprocess.call(serve_command(root, port))
+def serve_command(root: Path, listen_fd: int) -> list[str]:
+    return [tools_python(), str(Path(__file__).with_name("pywb_server.py")), "--directory", str(root),
+            "--listen-fd", str(listen_fd), "--front-page", str(root / FRONT_PAGE)]  # fmt: skip
+
+
+def _stop_with_parent() -> None:
+    """In the child, before pywb starts: on Linux, be sent SIGTERM when foicrawl dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: stopping foicrawl by SIGTERM or Ctrl-C still stops pywb (see serve)
+
+
+def start_server(root: Path, listener: socket.socket) -> subprocess.Popen:
+    """pywb on `listener` (which the child inherits; our copy is closed)."""
+    try:
+        return subprocess.Popen(serve_command(root, listener.fileno()), pass_fds=[listener.fileno()],
+                                preexec_fn=_stop_with_parent)  # fmt: skip
+    finally:
+        listener.close()
+
+
+def serve(server: subprocess.Popen) -> int:
+    """Wait on the pywb process until it exits, or until we are stopped (Ctrl-C, SIGTERM, SIGHUP):
+    then stop it too, so that no pywb is left serving the archive."""
+
+    def stopped(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stopped) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_server(server)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def stop_server(server: subprocess.Popen, timeout: float = 10.0) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -6,11 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+from foicrawl.errors import FoicrawlError
+
 TOOLS_ENV = "FOICRAWL_TOOLS_VENV"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(FoicrawlError):
     pass
 
 
@@ -25,3 +27,15 @@ def tool(name: str) -> str:
     if found:
         return found
     raise ToolMissing(f"{name} is not installed: run ./setup.sh (it installs pywb and wacz into .venv-pywb)")
+
+
+def tools_python() -> str:
+    """The Python of the archive tools' environment (the one that can import pywb)."""
+    wayback = Path(tool("wayback"))
+    for name in ("python", "python3"):
+        if (wayback.parent / name).exists():
+            return str(wayback.parent / name)
+    first_line = wayback.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    if first_line.startswith("#!") and len(first_line.split()) == 1:
+        return first_line[2:].strip()  # an installed script names its interpreter
+    raise ToolMissing(f"cannot tell which Python runs {wayback}: set {TOOLS_ENV} to the environment holding pywb")

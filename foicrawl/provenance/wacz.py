@@ -1,6 +1,7 @@
 """`foicrawl export --format wacz`: the archive packaged as one WACZ file (WARCs, index, pages list)
 that ReplayWeb.page and pywb open. The packaging is py-wacz's own (`wacz create`), from the archive
-tools' environment, so the file is what the format's authors' tool makes."""
+tools' environment, so the file is what the format's authors' tool makes (with 304 answers left out
+of its index: see wacz_create.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.evidence import has_evidence
+from foicrawl.catalogue.models import Evidence, Release, ReleaseVersion
+from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.tools import tool
 
 
+class WaczError(FoicrawlError):
+    pass
+
+
 def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
-    """One page per release version: its URL, capture time and title."""
+    """One page per release version (its URL, capture time and title), then one per document and
+    cited page fetched, so a WACZ reader lists the evidence too."""
     query = select(ReleaseVersion).join(Release).options(selectinload(ReleaseVersion.release))
     if council:
         query = query.where(Release.council == council)
@@ -31,6 +39,14 @@ def pages_jsonl(session: Session, council: str | None = None) -> list[dict]:
             "ts": v.fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "title": f"{v.release.case_ref} {v.title}",
         })  # fmt: skip
+    evidence = select(Evidence).where(Evidence.status == 200, Evidence.warc_file.is_not(None)).order_by(Evidence.id)
+    for e in session.scalars(evidence.where(Evidence.council == council) if council else evidence) if has_evidence(session) else []:
+        pages.append({
+            "id": f"{e.council}:evidence:{e.id}",
+            "url": e.fetched_url or e.url,
+            "ts": e.first_fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "title": f"{e.kind}: {e.url}",
+        })  # fmt: skip
     return pages
 
 
@@ -38,14 +54,14 @@ def write_wacz(session: Session, warc_dir: Path, output: Path, council: str | No
     """Package every WARC file with the pages list. Returns the number of pages listed."""
     warcs = sorted(warc_dir.glob("*.warc.gz"))
     if not warcs:
-        raise RuntimeError(f"no WARC files in {warc_dir}: crawl something first")
+        raise WaczError(f"no WARC files in {warc_dir}: crawl something first")
     pages = pages_jsonl(session, council)
     with tempfile.TemporaryDirectory() as scratch:
         pages_file = Path(scratch) / "pages.jsonl"
         pages_file.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
-        command = [tool("wacz"), "create", "-o", str(output), "-p", str(pages_file), "--title", "foicrawl archive",
+        command = [str(Path(tool("wacz")).with_name("python")), "-I", str(Path(__file__).with_name("wacz_create.py")), "create", "-o", str(output), "-p", str(pages_file), "--title", "foicrawl archive",
                    "--desc", "FOI disclosure-log releases archived by foicrawl", *map(str, warcs)]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"wacz create failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise WaczError(f"wacz create failed: {result.stdout[-2000:]}{result.stderr[-2000:]}")
     return len(pages) - 1

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-import io
 import random
-import zipfile
 
 CATEGORIES = [
     "Council and democracy", "Housing", "Planning and building control", "Environment and waste",
@@ -61,6 +59,16 @@ EXEMPTIONS = [
 TEAMS = ["Environmental Health", "Revenues and Benefits", "Housing Options", "Estates", "ICT", "Licensing"]
 SYSTEMS = ["Uniform", "Civica", "Northgate", "Microsoft Dynamics", "Smartsheet", "Idox"]
 MODERNGOV = "https://{host}/mgCommitteeDetails.aspx?ID={id}"
+# What answers cite on a ModernGov site, as real ones do: committees, meetings (the meeting id spelled
+# MId, MID or MeetingId, sometimes with an #AI anchor), decisions and issues.
+MODERNGOV_CITATIONS = [
+    ("https://{host}/mgCommitteeDetails.aspx?ID={id}", "the committee page"),
+    ("https://{host}/ieListDocuments.aspx?CId={id}&MId={id}0{k}&Ver=4", "the meeting agenda"),
+    ("https://{host}/ieListDocuments.aspx?CId={id}&MID={id}0{k}#AI{k}1", "the agenda item"),
+    ("https://{host}/ieListDocuments.aspx?MeetingId={id}0{k}", "the cabinet agenda here"),
+    ("https://{host}/ieDecisionDetails.aspx?ID={id}", "the decision"),
+    ("https://{host}/mgIssueHistoryHome.aspx?IId={id}", "the issue history"),
+]
 
 
 def title(rng: random.Random) -> str:
@@ -72,14 +80,22 @@ def questions(rng: random.Random, topic: str) -> list[str]:
     return [q.format(t=subject) for q in rng.sample(QUESTIONS, rng.randrange(2, 6))]
 
 
-def request_html(rng: random.Random, asked: list[str]) -> list[str]:
+def request_html(rng: random.Random, asked: list[str], council_site: str | None = None) -> list[str]:
+    """The request: an opening, numbered questions, a closing; now and then a link to a page of the
+    council's own site that the requester read."""
     opening = rng.choice([
         "I would like to request the following information under the Freedom of Information Act 2000.",
         "Under the Freedom of Information Act 2000, please could you provide the following information.",
         "Dear Sir or Madam, I am writing to request information about the following.",
     ])  # fmt: skip
     items = "".join(f"<li>{html.escape(q)}</li>" for q in asked)
-    return [f"<p>{opening}</p>", f"<ol>{items}</ol>", "<p>Please provide the information in electronic form.</p>"]
+    blocks = [f"<p>{opening}</p>", f"<ol>{items}</ol>", "<p>Please provide the information in electronic form.</p>"]
+    if council_site and rng.random() < 0.15:
+        from foicrawl.replica.council_pages import CITED_PAGES
+
+        path = rng.choice(sorted(CITED_PAGES))
+        blocks.insert(1, f'<p>I have read <a href="{council_site}{path}">your page on this</a>.</p>')
+    return blocks
 
 
 def _table(rng: random.Random) -> str:
@@ -91,7 +107,18 @@ def _table(rng: random.Random) -> str:
     return f"<table><tr><th>Year</th><th>Cases</th><th>Spend</th></tr>{rows}</table>"
 
 
-def answers(rng: random.Random, asked: list[str], moderngov_host: str) -> list[str]:
+def cited_link(rng: random.Random, moderngov_host: str, council_site: str | None = None) -> str:
+    """A link an answer gives: a ModernGov page, or now and then a page of the council's own site."""
+    from foicrawl.replica.council_pages import CITED_PATHS
+
+    if council_site and rng.random() < 0.3:
+        path = rng.choice(CITED_PATHS)
+        return f'<a href="{council_site}{path}">{council_site}{path}</a>'
+    pattern, text = rng.choice(MODERNGOV_CITATIONS)
+    return f'<a href="{html.escape(pattern.format(host=moderngov_host, id=rng.randrange(100, 999), k=rng.randrange(1, 5)))}">{text}</a>'
+
+
+def answers(rng: random.Random, asked: list[str], moderngov_host: str, council_site: str | None = None) -> list[str]:
     """The response: one numbered answer a question, now and then a table, an exemption or a link."""
     blocks = []
     items = []
@@ -99,7 +126,7 @@ def answers(rng: random.Random, asked: list[str], moderngov_host: str) -> list[s
         answer = rng.choice(ANSWERS).format(team=rng.choice(TEAMS), system=rng.choice(SYSTEMS))
         text = html.escape(answer)
         if "website" in answer:
-            text += f'<br>\n<a href="{MODERNGOV.format(host=moderngov_host, id=rng.randrange(100, 999))}">the committee page</a>'
+            text += "<br>\n" + cited_link(rng, moderngov_host, council_site)
         items.append(f"<li>{text}</li>")
     blocks.append(f"<ol>{''.join(items)}</ol>")
     if rng.random() < 0.3:
@@ -110,15 +137,17 @@ def answers(rng: random.Random, asked: list[str], moderngov_host: str) -> list[s
 
 
 def document_bytes(rng: random.Random, fmt: str, name: str) -> bytes:
-    """A small file in the stated format, so that served documents have real types and sizes."""
-    filler = " ".join(rng.choice(TOPICS) for _ in range(rng.randrange(200, 2000)))
+    """A small file in the stated format, real enough for any reader: a PDF with a text layer, a
+    Word document, a workbook, a CSV."""
+    from foicrawl.replica import documents
+
+    lines = [name, "", *(rng.choice(ANSWERS).format(team=rng.choice(TEAMS), system=rng.choice(SYSTEMS))
+                         for _ in range(rng.randrange(3, 12)))]  # fmt: skip
     if fmt == "pdf":
-        text = f"BT /F1 12 Tf 72 720 Td ({name}) Tj ET % {filler}".encode()
-        return b"%PDF-1.4\n1 0 obj<<>>stream\n" + text + b"\nendstream endobj\ntrailer<<>>\n%%EOF\n"
-    if fmt in ("xlsx", "docx"):
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            archive.writestr("[Content_Types].xml", "<Types/>")
-            archive.writestr("content.txt", filler)
-        return buffer.getvalue()
-    return ("Year,Cases\n" + "".join(f"{2000 + i},{rng.randrange(100)}\n" for i in range(20))).encode()
+        return documents.pdf([lines[: len(lines) // 2 + 1], lines[len(lines) // 2 + 1 :] or ["End."]], title=name)
+    if fmt == "docx":
+        return documents.docx(lines)
+    rows = [["Year", "Cases", "Spend"], *([2019 + i, rng.randrange(100), rng.randrange(1000, 90000)] for i in range(6))]
+    if fmt == "xlsx":
+        return documents.xlsx({"Data": rows})
+    return "".join(",".join(map(str, row)) + "\n" for row in rows).encode()

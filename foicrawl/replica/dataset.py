@@ -196,12 +196,13 @@ def _herefordshire_ref(rng: random.Random, on: date, used: set[str]) -> str:
 
 
 MODERNGOV_HOSTS = {"hastings": "hastings.moderngov.co.uk", "herefordshire": "councillors.herefordshire.gov.uk"}
+COUNCIL_SITES = {"hastings": "https://www.hastings.gov.uk"}  # the council's own pages answers cite
 
 
 def _texts(rng: random.Random, title: str, council: str) -> tuple[list[str], list[str]]:
     questions = corpus.questions(rng, title)
-    answers = corpus.answers(rng, questions, MODERNGOV_HOSTS[council])
-    return corpus.request_html(rng, questions), answers
+    answers = corpus.answers(rng, questions, MODERNGOV_HOSTS[council], COUNCIL_SITES.get(council))
+    return corpus.request_html(rng, questions, COUNCIL_SITES.get(council)), answers
 
 
 def _hastings_release(rng: random.Random, on: date, used: set[str], ref: str | None = None,
@@ -275,4 +276,8 @@ def generate(council: str, size: int = 300, seed: int = 1, today: date | None = 
         release = maker(rng, on, used)
         used.add(release.case_ref)
         releases.append(release)
+    if council == "herefordshire":
+        from foicrawl.replica.special_documents import add_special_documents
+
+        add_special_documents(releases)
     return Dataset(council, releases, rng, today)

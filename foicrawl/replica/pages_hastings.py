@@ -28,7 +28,8 @@ def weekday_date(d) -> str:
 def _page(title: str, crumbs: str, main: str, aside: str = "") -> str:
     return f"""<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>{escape(title)} - Hastings Borough Council</title></head>
+<head><meta charset="utf-8"><title>{escape(title)} - Hastings Borough Council</title>
+<link rel="stylesheet" href="/css/site.css"><script src="/js/site.js" defer></script></head>
 <body>
   <div id="cookie-banner" class="cookie-banner">
     <p>This website uses cookies to make it work and to collect anonymous statistics.</p>

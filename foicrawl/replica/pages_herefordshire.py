@@ -25,7 +25,8 @@ FORMAT_LABELS = {"pdf": "PDF", "xlsx": "XLSX", "docx": "DOCX", "csv": "CSV"}
 def _page(title: str, main: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en" class="govuk-template">
-<head><meta charset="utf-8"><title>{escape(title)}</title></head>
+<head><meta charset="utf-8"><title>{escape(title)}</title>
+<link rel="stylesheet" href="/css/site.css"><script src="/js/site.js" defer></script></head>
 <body class="govuk-template__body">
   <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
   <header class="govuk-header" role="banner">

@@ -28,6 +28,7 @@ FAULTS = {
     "missing-ref": "one extra release page shows no case reference",
     "bad-date": "one release shows a date that is not a date",
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROBOTS = "User-agent: *\nDisallow: /__replica__/\nDisallow: /search\n"
 CONTROL = "/__replica__/"
 
@@ -151,7 +152,7 @@ class HerefordshireSite(ReplicaSite):
             return self.listing(query.get("page", "1"))
         parts = path.strip("/").split("/")
         if parts[0] != "disclosures" or len(parts) not in (2, 4):
-            return not_found()
+            return council_page(path, pages_herefordshire.COUNCIL_NAME) or not_found()
         release = self.dataset.get(parts[1])
         if release is None or release.withdrawn:
             return not_found()
@@ -162,10 +163,15 @@ class HerefordshireSite(ReplicaSite):
         document = next((d for d in release.documents if d.uid == parts[3]), None)
         if document is None:
             return not_found()
-        media = {"pdf": "application/pdf", "csv": "text/csv"}.get(document.fmt, "application/octet-stream")
-        filename = quote(document.title)  # RFC 6266: a UTF-8 name, percent-encoded
+        if getattr(document, "status", 200) != 200:
+            return not_found()
+        media = {"pdf": "application/pdf", "csv": "text/csv", "xlsx": XLSX}.get(document.fmt, "application/octet-stream")
+        if getattr(document, "raw_utf8_name", False):  # the UTF-8 bytes as they are, as some servers send
+            disposition = 'attachment; filename="' + document.title.encode().decode("latin-1") + '"'
+        else:  # RFC 6266: a UTF-8 name, percent-encoded
+            disposition = f"attachment; filename*=UTF-8''{quote(document.title)}"
         return Reply(200, document.content, media, {
-            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+            "Content-Disposition": disposition,
             "Last-Modified": release.last_modified,
         })  # fmt: skip
 
@@ -222,7 +228,7 @@ class HastingsSite(ReplicaSite):
         if path == log:
             return html_reply(pages_hastings.log_index())
         if path not in (f"{log}date/", f"{log}category/"):
-            return not_found()
+            return council_page(path, "Hastings Borough Council") or not_found()
         via = "date" if path.endswith("date/") else "category"
         if "id" in query:
             release = self.dataset.get(query["id"])
@@ -249,6 +255,12 @@ class HastingsSite(ReplicaSite):
 SITES = {"herefordshire": HerefordshireSite, "hastings": HastingsSite}
 
 
+def council_page(path: str, council_name: str) -> Reply | None:
+    from foicrawl.replica.council_pages import council_page as page  # it builds on this module's Reply
+
+    return page(path, council_name)
+
+
 def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
@@ -271,6 +283,17 @@ def make_handler(site: ReplicaSite):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "ReplicaHTTP/1.0"
+        # Answer at network speed on kept-alive connections: no Nagle delay waiting for the
+        # client's delayed ACK (40 ms a request), and the head and body go out in one write.
+        disable_nagle_algorithm = True
+
+        def send(self, body: bytes = b"") -> None:
+            """End the head and write it with the body in one write (not end_headers: it
+            writes the head alone)."""
+            self._headers_buffer.append(b"\r\n")
+            head = b"".join(self._headers_buffer)
+            self._headers_buffer = []
+            self.wfile.write(head + body)
 
         def do_GET(self) -> None:
             self.respond(send_body=True)
@@ -302,7 +325,7 @@ def make_handler(site: ReplicaSite):
                         if name in headers:
                             self.send_header(name, headers[name])
                     self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self.send()
                     return
             if "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 256:
                 body = gzip.compress(body, mtime=0)
@@ -312,9 +335,7 @@ def make_handler(site: ReplicaSite):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
+            self.send(body if send_body else b"")
 
         def log_message(self, format: str, *args) -> None:  # quiet: the site counts its hits
             pass

@@ -13,7 +13,6 @@ import sys
 import uuid
 from collections.abc import Callable
 from types import ModuleType
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,30 +20,24 @@ from scrapy.exceptions import DontCloseSpider
 
 from foicrawl.catalogue.releases import HeldRelease, held_releases
 from foicrawl.catalogue.session import session_factory
+from foicrawl.codings import page_bytes
 from foicrawl.councils import council
 from foicrawl.crawling.locks import CouncilBusy, take_council_lock
+from foicrawl.crawling.process import MODES
 from foicrawl.crawling.runs import settle_abandoned
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.parsers import PLATFORMS
 from foicrawl.parsers.html_text import decode_html
-from foicrawl.urls import origin_of, site_key
+from foicrawl.spiders.evidence import EvidenceFetching
+from foicrawl.urls import normalise_origin, site_key
 from foicrawl.warc.capture import CAPTURE_META
 
-MODES = ("full", "incremental")
 ALREADY_RUNNING = 75  # the exit code of a crawl that did not start because one is running (EX_TEMPFAIL)
 GONE = (404, 410)
 logger = logging.getLogger(__name__)
 
 
-def normalise_origin(base_url: str) -> str:
-    """`scheme://host[:port]`, with no path: the form `-a base_url=` takes."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-        raise ValueError(f"base_url must be an origin such as http://127.0.0.1:8801, not {base_url!r}")
-    return origin_of(base_url.strip())
-
-
-class CouncilSpider(scrapy.Spider):
+class CouncilSpider(EvidenceFetching, scrapy.Spider):
     """Base of every council spider; subclasses set `name` (the register's slug)."""
 
     def __init__(self, base_url: str | None = None, mode: str = "full", run_id: str | None = None, **kwargs):
@@ -56,6 +49,7 @@ class CouncilSpider(scrapy.Spider):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.run_id = run_id or uuid.uuid4().hex
+        self.setup_evidence(kwargs.get("moderngov_url"), normalise_origin)  # -a moderngov_url=: its stand-in
         self.hold_council_lock()
         self.held: dict[str, HeldRelease] = {}
         self.requested: set[str] = set()
@@ -76,6 +70,7 @@ class CouncilSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         spider.recheck_count = crawler.settings.getint("FOICRAWL_RECHECK_COUNT")
+        spider.configure_evidence(crawler.settings)
         return spider
 
     @property
@@ -152,17 +147,21 @@ class CouncilSpider(scrapy.Spider):
 
     # Pages
     def page_text(self, response) -> str:
-        return decode_html(response.body, response.headers.get("Content-Type"))
+        """The page as the archive's readers see it: a coding Scrapy could not undo (named, or left
+        over by a server that compressed twice) goes through the same decoder as verify's."""
+        body = page_bytes(response.body, b", ".join(response.headers.getlist("Content-Encoding")))
+        return decode_html(body, response.headers.get("Content-Type"))
 
     def parse_release(self, response):
         held = self.held.get(site_key(response.url))
-        fetched_at = (response.meta.get(CAPTURE_META) or {}).get("fetched_at")
+        capture = response.meta.get(CAPTURE_META)
+        fetched_at = (capture or {}).get("fetched_at")
         if response.status == 304:
             if held:
-                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at)
+                yield ReleaseNotModified(self.name, held.case_ref, response.url, fetched_at, capture)
         elif response.status in GONE:
             if held:
-                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at)
+                yield ReleaseGone(self.name, held.case_ref, response.url, response.status, fetched_at, capture)
             else:
                 logger.warning("Listed release %s answered %d", response.url, response.status)
                 self.crawler.stats.inc_value("foicrawl/listed_but_gone")
@@ -170,6 +169,7 @@ class CouncilSpider(scrapy.Spider):
             item = self.release_from(response, self.parser.parse_release)
             if item is not None:
                 yield item
+                yield from self.evidence_for(item, response)
 
     def release_from(self, response, parse: Callable[..., ReleaseItem]) -> ReleaseItem | None:
         """Parse a release page. A page the parser cannot read is logged and counted, and the

@@ -12,7 +12,6 @@ from datetime import date
 import scrapy
 
 from foicrawl.parsers import hastings
-from foicrawl.parsers.html_text import main_content, parse_html
 from foicrawl.spiders.base import CouncilSpider
 
 LISTING_PRIORITY = 10
@@ -36,10 +35,8 @@ class HastingsSpider(CouncilSpider):
 
     def parse_categories(self, response):
         """The category index: each category's listing names releases the year pages also name."""
-        root = main_content(parse_html(self.page_text(response)))
-        for href in root.xpath(".//a/@href"):
-            if "category=" in href:
-                yield response.follow(href, callback=self.parse_listing, priority=LISTING_PRIORITY)
+        for url in hastings.category_urls(self.page_text(response), response.url):
+            yield scrapy.Request(url, callback=self.parse_listing, priority=LISTING_PRIORITY)
 
     def parse_listing(self, response, year: int | None = None):
         listing = self.listing_from(response, hastings.parse_listing)

@@ -34,7 +34,6 @@ from foicrawl.warc.browser import PAGE_CAPTURE, PAGE_RECORDS
 
 logger = logging.getLogger(__name__)
 LISTING_PRIORITY = 10
-NOT_PUBLISHED = (400, 404, 410)  # iCasework answers an unknown (or no longer public) case with 400
 PAGE_RETRIES = 2  # a page whose details call failed (5xx, no answer) is rendered again, this many times
 
 
@@ -146,14 +145,13 @@ class ICaseworkSpider(CouncilSpider):
     def parse_release(self, response):
         written = self.written(response)
         exchanges = [x.for_parser() for x, _ in written]
-        details, documents = (next((x for x in reversed(exchanges) if icasework.path_of(x.url) == path), None)
-                              for path in (icasework.DETAILS, icasework.DOCUMENTS))  # fmt: skip
+        details, documents = icasework.case_answers(exchanges)
         for name, answer in (("details", details), ("documents", documents)):
             if answer is None or answer.status >= 500:
                 reason = f"answered {answer.status}" if answer else "got no answer"
                 yield from self.render_again(response, f"the case's {name} call {reason}")
                 return
-        if details.status in NOT_PUBLISHED:
+        if details.status in icasework.NOT_PUBLISHED:
             yield from self.not_published(response, details.status, written)
             return
         try:
@@ -180,9 +178,9 @@ class ICaseworkSpider(CouncilSpider):
 
     def not_published(self, response, status: int, written: list[tuple]):
         held = self.held.get(site_key(response.url))
-        fetched_at = next((e["fetched_at"] for x, e in reversed(written) if icasework.path_of(x.url) == icasework.DETAILS), None)
+        capture = next((e for x, e in reversed(written) if icasework.path_of(x.url) == icasework.DETAILS), None)
         if held:
-            yield ReleaseGone(self.name, held.case_ref, response.url, status, fetched_at)
+            yield ReleaseGone(self.name, held.case_ref, response.url, status, capture and capture["fetched_at"], capture)
         else:
             logger.warning("Listed case %s is not published (its details call answered %d)", response.url, status)
             self.crawler.stats.inc_value("foicrawl/listed_but_gone")

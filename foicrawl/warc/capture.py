@@ -12,8 +12,10 @@ snapshots, which `foicrawl.warc.browser` collected and writes here, together.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import platform
+import re
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
@@ -28,11 +30,13 @@ from foicrawl.config import index_dir, warc_dir
 from foicrawl.warc.browser import PAGE_CAPTURE, PAGE_RECORDS, PageCapture, write_page
 from foicrawl.warc.index import index_warc
 from foicrawl.warc.prior import PriorCaptures
+from foicrawl.warc.raw_headers import raw_head
 from foicrawl.warc.reader import sha1_digest
-from foicrawl.warc.writer import Capture, HttpMessage, RotatingWarcWriter
+from foicrawl.warc.writer import Capture, HttpMessage, RotatingWarcWriter, WarcWriteError
 
 logger = logging.getLogger(__name__)
 CAPTURE_META = "foicrawl_capture"
+WARC_WRITE_FAILED = "warc_write_failed"  # the reason a crawl closes with when its WARC cannot be written
 
 
 def _header_pairs(headers) -> list[tuple[str, str]]:
@@ -59,7 +63,7 @@ def response_message(response: scrapy.http.Response) -> HttpMessage:
         reason = ""
     protocol = getattr(response, "protocol", None) or "HTTP/1.1"
     return HttpMessage(f"{response.status} {reason}".strip(), _header_pairs(response.headers), response.body,
-                       protocol=protocol.upper())  # fmt: skip
+                       protocol=protocol.upper(), raw_head=raw_head(response))  # fmt: skip
 
 
 class WarcCapture:
@@ -69,6 +73,7 @@ class WarcCapture:
         self.crawler = crawler
         self.max_size = crawler.settings.getint("FOICRAWL_WARC_MAX_SIZE")
         self.writer: RotatingWarcWriter | None = None
+        self.stopping = False
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
@@ -108,18 +113,24 @@ class WarcCapture:
             self.write_browser_page(page, request)
             return
         digest = sha1_digest(response.body)
-        prior = self.prior.same_payload(response.url, digest) if response.status == 200 else None
+        truncated = "download_stopped" in (response.flags or [])  # cut at a size cap: never a revisit target
+        prior = self.prior.same_payload(response.url, digest) if response.status == 200 and not truncated else None
         moment = datetime.now(UTC)
-        capture = self.writer.write_exchange(
-            response.url,
-            request_message(request),
-            response_message(response),
-            moment,
-            ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
-            revisit_of=prior,
-        )
+        try:
+            capture = self.writer.write_exchange(
+                response.url,
+                request_message(request),
+                response_message(response),
+                moment,
+                ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
+                revisit_of=prior,
+                truncated="length" if truncated else None,
+            )
+        except WarcWriteError as error:
+            self.stop(error, response.url)
+            return
         request.meta[CAPTURE_META] = self.evidence(capture)
-        if prior is None and response.status == 200:
+        if prior is None and response.status == 200 and not truncated:
             self.prior.remember(response.url, moment.strftime("%Y%m%d%H%M%S"), digest, capture.warc_file,
                                 capture.warc_offset)  # fmt: skip
         stats = self.crawler.stats
@@ -133,6 +144,7 @@ class WarcCapture:
         evidence = capture.to_dict()
         prior = evidence.pop("revisit_of")
         if prior:
+            evidence.update(revisit_warc_file=capture.warc_file, revisit_warc_offset=capture.warc_offset)
             evidence.update(warc_file=prior["warc_file"], warc_offset=prior["warc_offset"],
                             warc_length=prior["warc_length"], warc_record_id=prior["record_id"],
                             block_digest=prior["block_digest"], revisit_record_id=capture.warc_record_id)  # fmt: skip
@@ -140,7 +152,11 @@ class WarcCapture:
 
     def write_browser_page(self, page: PageCapture, request) -> None:
         """A browser page's exchanges and snapshots; the request's meta says where each response went."""
-        written = write_page(self.writer, self.prior, page)
+        try:
+            written = write_page(self.writer, self.prior, page)
+        except WarcWriteError as error:
+            self.stop(error, request.url)
+            return
         request.meta[PAGE_RECORDS] = [(exchange, self.evidence(capture) if capture else None) for exchange, capture in written]
         stats = self.crawler.stats
         for _, capture in written:
@@ -156,16 +172,33 @@ class WarcCapture:
             return
         if (page := request.meta.get(PAGE_CAPTURE)) is not None:
             self.write_browser_page(page, request)  # what the page did receive before it failed
-        self.writer.write_failure(request.url, request_message(request), datetime.now(UTC), reason)
+        try:
+            self.writer.write_failure(request.url, request_message(request), datetime.now(UTC), reason)
+        except WarcWriteError as error:
+            self.stop(error, request.url)
+            return
         self.crawler.stats.inc_value("foicrawl/warc/failures")
+
+    def stop(self, error: WarcWriteError, url: str) -> None:
+        """A crawl that cannot keep its evidence stops: nothing fetched from now on could be stored
+        (the store refuses a release without its WARC record)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.error("Stopping the crawl: %s (while archiving %s). Nothing more is fetched or stored; "
+                     "free space and crawl again.", error, url)  # fmt: skip
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED))
 
     def spider_closed(self, spider) -> None:
         if self.writer is None:
             return
         self.writer.close()
         files = self.writer.files_written
-        for name in files:
-            index_warc(warc_dir() / name, index_dir())
+        try:
+            for name in files:
+                index_warc(warc_dir() / name, index_dir())
+        except OSError as error:  # the next crawl indexes what is left unindexed
+            logger.error("Could not index the WARC files: %s", error)
         size = sum((warc_dir() / name).stat().st_size for name in files)
         self.crawler.stats.set_value("foicrawl/warc/files", len(files))
         self.crawler.stats.set_value("foicrawl/warc/bytes", size)
@@ -190,5 +223,28 @@ class DownloadErrorCapture:
 
     def process_exception(self, request, exception):
         if not isinstance(exception, IgnoreRequest) and (capture := self._capture()):
-            capture.record_failure(request, f"{type(exception).__name__}: {exception}")
+            capture.record_failure(request, failure_reason(exception))
         return None
+
+
+def _said(error: BaseException) -> str:
+    """An exception in words: its message, the failures it carries (Twisted's ResponseFailed), or
+    failing both, the first line of its class's docstring."""
+    reasons = getattr(error, "reasons", None)
+    if reasons:
+        return "; ".join(f"{type(f.value).__name__}: {_said(f.value)}" for f in reasons)
+    text = str(error).strip()
+    if text and not text.startswith("[<twisted.python.failure.Failure"):
+        return text
+    doc = re.sub(r"\b[LCI]\{([^}]*)\}", r"\1", " ".join((type(error).__doc__ or "").split()))  # Twisted's markup
+    return doc.split(". ")[0].rstrip(".") + "." if doc else "no reason given"
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a request got no response, never empty: the error Scrapy raised, and what caused it."""
+    parts, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        parts.append(f"{type(error).__name__}: {_said(error)}")
+        error = error.__cause__
+    return parts[0] if len(parts) == 1 else f"{parts[0]} (caused by {'; '.join(parts[1:])})"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
+from foicrawl.codings import UndecodableContent, page_bytes
+
 READ_CHUNK = 64 * 1024
 
 
@@ -57,26 +59,13 @@ class ArchivedRecord:
         return int(self.http_headers.get_statuscode())
 
     def decoded_payload(self) -> bytes:
-        """The body as a reader sees it: Content-Encoding undone. The record is not changed."""
-        return decode_content(self.payload, self.http_headers.get_header("Content-Encoding") if self.http_headers else None)
-
-
-def decode_content(body: bytes, encoding: str | None) -> bytes:
-    for coding in reversed([c.strip().lower() for c in (encoding or "").split(",") if c.strip()]):
-        if coding in ("gzip", "x-gzip"):
-            body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
-        elif coding == "deflate":
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                body = zlib.decompress(body, -zlib.MAX_WBITS)
-        elif coding == "br":
-            import brotli
-
-            body = brotli.decompress(body)
-        elif coding != "identity":
-            raise RecordError(f"unknown Content-Encoding {coding!r}")
-    return body
+        """The body as a reader sees it: every content coding undone (within the size cap). The
+        record is not changed. Raises RecordError when the body cannot be decoded."""
+        encoding = self.http_headers.get_header("Content-Encoding") if self.http_headers else None
+        try:
+            return page_bytes(self.payload, encoding)
+        except UndecodableContent as error:
+            raise RecordError(f"record at offset {self.offset} of {self.path.name} ({self.target_uri}): {error}") from None
 
 
 def sha1_digest(data: bytes) -> str:

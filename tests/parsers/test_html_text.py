@@ -52,3 +52,11 @@ def test_section_after_a_wrapped_heading():
 def test_links_are_absolute_and_skip_fragments_and_mail():
     root = body('<p><a href="/a?x=1&amp;y=2">A</a> <a href="#top">top</a> <a href="mailto:x@y">m</a></p>')
     assert links_in([root], "https://example.org/page") == [{"url": "https://example.org/a?x=1&y=2", "text": "A"}]
+
+
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="UTF-8"?>\n', "  <?XML version='1.0' encoding='iso-8859-1' ?>"])
+def test_an_xhtml_page_with_an_xml_declaration_parses_as_text(declaration):
+    page = (declaration + '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd">'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Réponse</h1></body></html>')  # fmt: skip
+    assert parse_html(page).find(".//h1").text == "Réponse"
+    assert parse_html(page.encode("utf-8")).find(".//h1") is not None

@@ -6,7 +6,6 @@ import gzip
 import json
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -17,7 +16,7 @@ import pytest
 from foicrawl.catalogue.session import engine_for, session_factory
 from foicrawl.cli import main
 from foicrawl.crawling.process import run_crawl
-from foicrawl.provenance.replay import prepare_pywb, serve_command
+from foicrawl.provenance.replay import listen, prepare_pywb, start_server, stop_server
 from foicrawl.provenance.tools import tool
 from foicrawl.replica import pages_hastings, pages_herefordshire
 from foicrawl.replica.dataset import generate
@@ -179,21 +178,27 @@ def test_wacz_export_validates(archived, tmp_path, capsys):
         names = package.namelist()
         pages = [json.loads(line) for line in package.read("pages/pages.jsonl").decode().splitlines()]
     assert sorted(n for n in names if n.startswith("archive/")) == sorted(f"archive/{p.name}" for p in warc_files(archived[0]))
-    assert len(pages) == 62 and pages[0]["format"] == "json-pages-1.0"
+    assert pages[0]["format"] == "json-pages-1.0"
+    assert len([p for p in pages[1:] if ":evidence:" not in p["id"]]) == 61, "one page a release version"
+    assert len([p for p in pages if ":evidence:" in p["id"]]) == len(evidence_rows_fetched()), "and one a document or cited page"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def evidence_rows_fetched() -> list:
+    from sqlalchemy import select
+
+    from foicrawl.catalogue.models import Evidence
+
+    with session_factory()() as session:
+        return list(session.scalars(select(Evidence).where(Evidence.status == 200, Evidence.warc_file.is_not(None))))
 
 
-def test_pywb_replays_the_original_bytes_of_a_release(archived):
+def test_pywb_replays_the_original_bytes_of_a_release(archived, tmp_path):
     archive, sites = archived
     with session_factory()() as session:
-        root = prepare_pywb(session, archive, archive / "warc", archive / "index")
-    port = free_port()
-    server = subprocess.Popen(serve_command(root, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        root = prepare_pywb(session, archive / "warc", archive / "index", tmp_path / "pywb")
+    listener = listen(0)
+    port = listener.getsockname()[1]
+    server = start_server(root, listener)
     try:
         front = None
         for _ in range(100):
@@ -213,5 +218,4 @@ def test_pywb_replays_the_original_bytes_of_a_release(archived):
             body = gzip.decompress(body)
         assert body == pages_herefordshire.release_page(release).encode()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)

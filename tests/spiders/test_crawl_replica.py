@@ -159,6 +159,6 @@ def test_a_site_that_goes_away_stops_the_crawl_instead_of_retrying_for_hours(rep
     assert "5 requests in a row got no answer" in log and "the site is unreachable, stopping" in log
     [run] = runs("herefordshire")
     assert (run.status, run.finish_reason) == ("failed", "site_unreachable")
-    assert process.returncode == 0
+    assert process.returncode == 1, "scrapy crawl says the run failed"
     failures = [r for r in warc_records(archive) if r["type"] == "metadata"]
     assert 5 <= len(failures) < 40, "each try that got no answer is in the WARC, and there were not hundreds"

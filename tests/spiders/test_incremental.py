@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
+from foicrawl.replica import council_pages
+
 from helpers import catalogue, runs, warc_records
+
+EVIDENCE_PATHS = {council_pages.STYLESHEET, council_pages.SCRIPT, *council_pages.LOGOS, *council_pages.CITED_PATHS}
 
 RECHECKS = 10
 
 
 def records_of_run(archive, run_files: list[str]) -> list[dict]:
     return [r for r in warc_records(archive) if r["file"] in run_files]
+
+
+def is_evidence_path(path: str) -> bool:
+    """A document, a cited council page or a page requisite (not a listing or a release)."""
+    return "/documents/" in path or path in EVIDENCE_PATHS
+
+
+def hits(site, evidence: bool) -> dict[str, int]:
+    with site.lock:
+        return {p: n for p, n in site.hits.items() if is_evidence_path(p) == evidence and not p.startswith("/__")}
 
 
 @pytest.mark.parametrize("council", ["herefordshire", "hastings"])
@@ -28,11 +44,17 @@ def test_incremental_finds_the_new_releases_in_few_requests_and_the_full_sweep_f
     edited = site.dataset.listed()[300]  # an old release, beyond the rechecks
     site.dataset.edit(edited.case_ref, "Update: the figures for 2023/24 were revised.")
 
-    before = site.requests_served
+    before, pages_before, evidence_before = site.requests_served, hits(site, False), hits(site, True)
     crawl(council, server.base_url, mode="incremental")
     nightly = site.requests_served - before
+    nightly_pages = sum(hits(site, False).values()) - sum(pages_before.values())
     listing_pages = 1  # the seven new releases all sit on the listing's first page (this year's, at Hastings)
-    assert nightly <= k + listing_pages + RECHECKS + 5, nightly
+    assert nightly_pages <= k + listing_pages + RECHECKS + 5, nightly_pages
+    # Evidence only for the new releases (the rechecked ones are unchanged): their documents and cited
+    # council pages, and the page requisites once.
+    fetched = {p for p, n in hits(site, True).items() if n > evidence_before.get(p, 0)}
+    new_documents = {d.uid for r in site.dataset.listed() if r.case_ref in new for d in r.documents}
+    assert {p.rsplit("/", 1)[-1] for p in fetched if "/documents/" in p} == new_documents
     held = {r["case_ref"]: r for r in catalogue(council)}
     assert new <= set(held) and len(held) == 527
     run = runs(council)[-1]
@@ -74,8 +96,9 @@ def test_withdrawn_releases_are_marked_with_the_date_and_kept(replica, crawl, ar
     assert rows[gone.case_ref]["withdrawn_on"] == runs("herefordshire")[-1].finished_at.date().isoformat()
     assert sum(r["withdrawn"] for r in rows.values()) == 1
     assert runs("herefordshire")[-1].releases_withdrawn == 1
-    evidence = [r for r in warc_records(archive) if r["type"] == "response" and r["status"] == 404]
-    assert [r["uri"] for r in evidence] == [rows[gone.case_ref]["url"]]
+    gone_pages = [r for r in warc_records(archive) if r["type"] == "response" and r["status"] == 404
+                  and not is_evidence_path(urlsplit(r["uri"]).path)]  # a listed document may be gone too
+    assert [r["uri"] for r in gone_pages] == [rows[gone.case_ref]["url"]]
 
     server.site.dataset.withdraw(recent.case_ref)  # a recent one: an incremental recheck sees it go
     crawl("herefordshire", server.base_url, mode="incremental")

@@ -1,0 +1,1 @@
+"""Scrapy commands foicrawl replaces (settings.COMMANDS_MODULE): `crawl`."""
