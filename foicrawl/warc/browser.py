@@ -281,17 +281,17 @@ def write_page(writer: RotatingWarcWriter, prior: PriorCaptures, page: PageCaptu
             headers = {**page_headers, "WARC-Resource-Type": exchange.resource_type}
             if not exchange.received:
                 writer.write_failure(exchange.url, request_message(exchange), exchange.moment,
-                                     exchange.error or "no response", headers)  # fmt: skip
+                                     exchange.error or "no response", warc_headers=headers)  # fmt: skip
                 written.append((exchange, None))
                 continue
             digest = sha1_digest(exchange.body)
             revisit = prior.same_payload(exchange.url, digest, any_url=True) if exchange.status == 200 else None
             capture = writer.write_exchange(exchange.url, request_message(exchange), response_message(exchange),
-                                            exchange.moment, exchange.ip_address, revisit, headers)  # fmt: skip
+                                            exchange.moment, exchange.ip_address, revisit, warc_headers=headers)  # fmt: skip
             if revisit is None and exchange.status == 200:
                 prior.remember(exchange.url, exchange.moment.strftime("%Y%m%d%H%M%S"), digest, capture.warc_file,
                                capture.warc_offset)  # fmt: skip
             written.append((exchange, capture))
         for snapshot in page.snapshots:
-            writer.write_resource(snapshot.uri, snapshot.content_type, snapshot.data, snapshot.moment, page_headers)
+            writer.write_resource(snapshot.uri, snapshot.content_type, snapshot.data, snapshot.moment, warc_headers=page_headers)
     return written
