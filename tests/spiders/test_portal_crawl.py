@@ -8,6 +8,7 @@ import hashlib
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -224,6 +225,27 @@ def test_reindex_reproduces_the_export(archived, capsys):
     capsys.readouterr()
     assert main(["export", "--all-versions"]) == 0
     assert capsys.readouterr().out == before
+
+
+def test_verify_and_reparse_reread_a_portal_version_from_its_answers(archived, capsys):
+    """A version read by an earlier parser is a stale extraction, not a mismatch; reparse re-reads
+    it from the answers its page received (every source record) and keeps the old reading."""
+    row = next(r for r in catalogue("hertfordshire") if r["documents"])
+    with sqlite3.connect(archived / "catalogue.sqlite") as db:
+        db.execute("UPDATE release_versions SET title = 'an older reading', parser_version = 'icasework/0+text/1' "
+                   "WHERE id = (SELECT v.id FROM release_versions v JOIN releases r ON r.id = v.release_id "
+                   "WHERE r.case_ref = ? AND v.version = 1)", (row["case_ref"],))  # fmt: skip
+    capsys.readouterr()
+    assert main(["verify"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith(("STALE", "MISMATCH", "MISSING"))] == [
+        f"STALE EXTRACTION: hertfordshire {row['case_ref']} version 1: read by parser icasework/0+text/1, today's "
+        f"icasework/1+text/1 reads: title differs: catalogue 'an older reading', archive {row['title']!r}"]  # fmt: skip
+    assert main(["reparse"]) == 0
+    assert "1 updated" in capsys.readouterr().out
+    assert next(r for r in catalogue("hertfordshire") if r["case_ref"] == row["case_ref"])["title"] == row["title"]
+    assert main(["verify"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(": 13 OK, 0 mismatched, 0 missing")
 
 
 def _free_port() -> int:
