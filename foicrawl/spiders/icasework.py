@@ -166,6 +166,21 @@ class ICaseworkSpider(CouncilSpider):
             logger.warning("Documents of %s could not be fetched: %s", response.url, ", ".join(missing))
             self.crawler.stats.inc_value("foicrawl/documents/not_fetched", len(missing))
         yield item
+        yield from self.documents_as_evidence(item, written, exchanges, roles)
+
+    def documents_as_evidence(self, item, written: list[tuple], exchanges: list, roles: list[tuple[str, int]]):
+        """Each document fetched in the page's session, described (type, text) like any other
+        evidence and linked to the release by its id."""
+        for role, n in roles:
+            if role != "document":
+                continue
+            browser_exchange, capture = written[n]
+            key = icasework.document_ref(browser_exchange.url)
+            headers = {name.lower(): value for name, value in browser_exchange.response_headers}
+            yield self.evidence_from_body(key=key, url=icasework.without_token(browser_exchange.url),
+                                          body=exchanges[n].body, status=exchanges[n].status, headers=headers,
+                                          capture=capture, fetched_url=browser_exchange.url,
+                                          cited_by=[item.case_ref])  # fmt: skip
 
     def render_again(self, response, reason: str):
         attempt = response.meta.get("attempt", 0)
