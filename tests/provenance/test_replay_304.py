@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
-import subprocess
 import time
 import urllib.request
 import zipfile
 
 from foicrawl.catalogue.session import session_factory
 from foicrawl.cli import main
-from foicrawl.provenance.replay import prepare_pywb, serve_command
+from foicrawl.provenance.replay import listen, prepare_pywb, start_server, stop_server
 from foicrawl.replica import pages_herefordshire
 
 from helpers import catalogue, warc_records
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_a_recheck_answered_304_is_never_replayed_as_the_page(replica, crawl, archive, tmp_path):
@@ -49,9 +41,11 @@ def test_a_recheck_answered_304_is_never_replayed_as_the_page(replica, crawl, ar
     rechecked = not_modified[0]["uri"]
     release = next(r for r in server.site.dataset.listed() if rechecked.endswith(r.uid))
     with session_factory()() as session:
-        root = prepare_pywb(session, archive, archive / "warc", archive / "index")
-    port = free_port()
-    pywb = subprocess.Popen(serve_command(root, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        root = prepare_pywb(session, archive / "warc", archive / "index", tmp_path / "pywb")
+    listener = listen(0)
+    port = listener.getsockname()[1]
+    pywb = start_server(root, listener)
+    reply = None
     try:
         for _ in range(100):
             try:
@@ -59,12 +53,11 @@ def test_a_recheck_answered_304_is_never_replayed_as_the_page(replica, crawl, ar
                 break
             except OSError:
                 time.sleep(0.2)
-        assert reply.status == 200
+        assert reply is not None and reply.status == 200
         body = reply.read()
         if reply.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
         assert body == pages_herefordshire.release_page(release).encode()
     finally:
-        pywb.terminate()
-        pywb.wait(timeout=10)
+        stop_server(pywb)
     assert len(catalogue("herefordshire")) == 12
