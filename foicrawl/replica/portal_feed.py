@@ -40,7 +40,8 @@ def _iso(value: date | datetime | None) -> str:
 
 
 def document_xml(document, url: str, case: PortalCase, indent: str = "      ") -> str:
-    when = datetime.combine(case.responded, datetime.min.time()).replace(hour=16, minute=43, second=11)
+    # A case whose stage has no completion date still has documents: dated when it was published.
+    when = datetime.combine(case.responded or case.published, datetime.min.time()).replace(hour=16, minute=43, second=11)
     return (f"{indent}<Document Id={quoteattr(document.uid)} Name={quoteattr(document.title)} Category=\"General upload\" "
             f"Type={quoteattr(MEDIA_TYPES[document.fmt])} Source=\"Document\" DocumentDate=\"{when.isoformat()}\">"
             f"<![CDATA[{url}]]></Document>")  # fmt: skip
