@@ -250,7 +250,7 @@ def test_verify_and_reparse_reread_a_portal_version_from_its_answers(archived, c
     assert capsys.readouterr().out.splitlines()[-1].endswith(": 13 OK, 0 mismatched, 0 missing")
 
 
-def test_pywb_replays_a_case_page_in_chromium_with_the_replica_stopped(portal_crawls, archived):
+def test_pywb_replays_a_case_page_in_chromium_with_the_replica_stopped(portal_crawls, archived, tmp_path):
     _, site, base, _, steps = portal_crawls
     row = next(r for r in steps["first"]["rows"] if r["documents"])
     case = site.dataset.get(row["case_ref"])
@@ -258,7 +258,7 @@ def test_pywb_replays_a_case_page_in_chromium_with_the_replica_stopped(portal_cr
     from foicrawl.catalogue.session import session_factory
 
     with session_factory()() as session:
-        root = prepare_pywb(session, config.archive_dir(), config.warc_dir(), config.index_dir())
+        root = prepare_pywb(session, config.warc_dir(), config.index_dir(), tmp_path / "pywb")
     listener = listen(0)
     port = listener.getsockname()[1]
     server = start_server(root, listener)
