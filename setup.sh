@@ -29,7 +29,7 @@ python=${PYTHON:-python3}
 
 requirements=requirements.txt
 [ "${1:-}" = "--dev" ] && requirements=requirements-dev.txt
-stamp=".venv/.installed-$(cat "$requirements" requirements.txt pyproject.toml | sha1sum | cut -c1-12)"
+stamp=".venv/.installed-$(cat "$requirements" requirements.txt requirements-datasette.txt pyproject.toml | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   echo "Installing Python packages from $requirements ..."
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"

@@ -5,8 +5,10 @@
 For each size it starts one replica, then runs, interleaved, each variant `--repeat` times:
   bare           bench/bare_spider.py: the same links, same concurrency; no parsing, pipelines or WARC
   bare+warc      the same, plus a minimal warcio writer on response_downloaded
-  foicrawl       `scrapy crawl <council>`: parse, WARC, dedupe, store, index (a fresh archive each run)
-then one nightly (incremental) foicrawl run after 10 new releases. Each crawl is its own process,
+  foicrawl       `scrapy crawl <council>`: parse, WARC, dedupe, store, index (a fresh archive each
+                 run), following the same links (documents, cited pages and requisites off)
+then, once, foicrawl with documents, cited pages and requisites fetched (pages/s and CPU a page of
+its own, more pages), and one nightly (incremental) run after 10 new releases, with evidence. Each crawl is its own process,
 measured inside it by bench/measure.py (spider open to close; start-up left out). It prints medians:
 pages/s, CPU ms a page, peak RSS, and foicrawl's ratios to bare.
 """
@@ -66,9 +68,16 @@ def bare_run(council: str, base_url: str, scratch: Path, label: str, warc: bool)
     return measured(command, scratch, env, scratch, label)
 
 
-def foicrawl_run(council: str, base_url: str, archive: Path, scratch: Path, label: str, mode: str = "full") -> dict:
+# The bare spider follows listings and releases only: so does foicrawl in the comparison. Fetching
+# each release's documents, cited pages and page requisites is measured in a row of its own.
+RELEASES_ONLY = {"FOICRAWL_FETCH_EVIDENCE": "False", "FOICRAWL_FETCH_REQUISITES": "False"}
+
+
+def foicrawl_run(council: str, base_url: str, archive: Path, scratch: Path, label: str, mode: str = "full",
+                 evidence: bool = False) -> dict:  # fmt: skip
     extensions = {**foicrawl_settings.EXTENSIONS, MEASURE: 0}
-    settings = {**UNTHROTTLED, "EXTENSIONS": json.dumps(extensions), "LOG_LEVEL": "INFO"}
+    settings = {**UNTHROTTLED, "EXTENSIONS": json.dumps(extensions), "LOG_LEVEL": "INFO",
+                **({} if evidence else RELEASES_ONLY)}  # fmt: skip
     command = crawl_command(council, base_url, mode, settings=settings)
     env = {**crawl_environment(), "FOICRAWL_ARCHIVE_DIR": str(archive)}
     env.pop("FOICRAWL_DATABASE_URL", None)
@@ -107,17 +116,21 @@ def main() -> None:
                 results["bare+warc"].append(bare_run(args.council, server.base_url, scratch, f"warc-{label}", warc=True))
                 archive = scratch / f"archive-{label}"
                 results["foicrawl"].append(foicrawl_run(args.council, server.base_url, archive, scratch, f"foicrawl-{label}"))
+            archive = scratch / f"archive-{size}-evidence"
+            with_evidence = foicrawl_run(args.council, server.base_url, archive, scratch, f"evidence-{size}", evidence=True)
             urllib.request.urlopen(f"{server.base_url}/__replica__/publish?count={args.new}").read()
-            nightly = foicrawl_run(args.council, server.base_url, archive, scratch, f"nightly-{size}", "incremental")
+            nightly = foicrawl_run(args.council, server.base_url, archive, scratch, f"nightly-{size}", "incremental",
+                                   evidence=True)  # fmt: skip
         bare = summary(results["bare"])
         for variant, runs in results.items():
             s = summary(runs)
             rows.append([size, variant, s["pages"], f"{s['pages_s']:.0f}", f"{s['cpu_ms']:.2f}", f"{s['rss']:.0f}",
                          f"{s['pages_s'] / bare['pages_s']:.2f}", f"{s['cpu_ms'] / bare['cpu_ms']:.2f}",
                          f"{s['rss'] / bare['rss']:.2f}"])  # fmt: skip
-        n = summary([nightly])
-        rows.append([size, "foicrawl nightly", n["pages"], f"{n['pages_s']:.0f}", f"{n['cpu_ms']:.2f}", f"{n['rss']:.0f}",
-                     "-", "-", "-"])  # fmt: skip
+        for variant, run in (("+ documents", with_evidence), ("foicrawl nightly", nightly)):
+            n = summary([run])
+            rows.append([size, variant, n["pages"], f"{n['pages_s']:.0f}", f"{n['cpu_ms']:.2f}", f"{n['rss']:.0f}",
+                         "-", "-", f"{n['rss'] / bare['rss']:.2f}"])  # fmt: skip
     print(f"{args.council} replica, medians of {args.repeat} interleaved runs; nightly: one incremental run "
           f"after {args.new} new releases")  # fmt: skip
     print_table(rows, ["releases", "variant", "pages", "pages/s", "CPU ms/page", "peak RSS MB",

@@ -8,10 +8,12 @@ scheduler's own options.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 from foicrawl.errors import FoicrawlError
 
 COUNCILS_FILE_ENV = "FOICRAWL_COUNCILS_FILE"
+NATIONS = ("england", "wales", "scotland", "northern-ireland")
 
 
 class RegisterError(FoicrawlError, ValueError):
@@ -35,10 +38,19 @@ class Council:
     jitter: int = 900  # seconds of random delay, so councils on one platform are not all hit at once
     full_every_days: int = 7  # a full sweep when the last one is older than this; incremental otherwise
     base_url: str | None = None  # crawl this origin instead of the live one
+    nation: str = "england"  # england, wales, scotland or northern-ireland: which FOI law and bank holidays
     settings: dict = field(default_factory=dict)  # Scrapy settings for this council's crawls
+    hosts: list[str] = field(default_factory=list)  # where its releases and listings live (default: the origin's host)
     moderngov: str | None = None  # its ModernGov (committee) site, whose pages answers cite
     moderngov_url: str | None = None  # crawl this origin instead of the live ModernGov site
     cited_hosts: list[str] = field(default_factory=list)  # its other sites whose pages answers cite
+
+    def own_hosts(self, crawl_origin: str | None = None) -> set[str]:
+        """The hosts whose pages are this council's releases and listings. A crawl of a stand-in (a
+        mirror or the replica, through `base_url`) trusts the stand-in alone, port and all."""
+        if crawl_origin and crawl_origin.rstrip("/") != self.origin.rstrip("/"):
+            return {urlsplit(crawl_origin).netloc.lower()}
+        return {host.lower() for host in self.hosts} or {urlsplit(self.origin).hostname}
 
     def evidence_hosts(self) -> set[str]:
         """The live hosts whose pages, cited by an answer, are fetched as evidence: the council's
@@ -72,8 +84,14 @@ def local_file() -> Path | None:
     return Path(value) if value else None
 
 
-def _packaged() -> dict:
+@cache
+def _packaged_entries() -> dict:
+    # Parsed once a process (tomllib is pure Python; the store asks for a council once an item).
     return tomllib.loads(resources.files("foicrawl").joinpath("councils.toml").read_text("utf-8"))
+
+
+def _packaged() -> dict:
+    return copy.deepcopy(_packaged_entries())
 
 
 def _known(cls, data: dict, where: str) -> dict:
@@ -93,6 +111,9 @@ def register(path: Path | None = None) -> dict[str, Council]:
             if slug == "scheduler":
                 continue
             entries[slug] = {**entries.get(slug, {}), **override}
+    for slug, entry in entries.items():
+        if entry.get("nation", "england") not in NATIONS:
+            raise RegisterError(f"council {slug!r}: nation {entry['nation']!r} is not one of {', '.join(NATIONS)}")
     return {slug: Council(slug=slug, **_known(Council, entry, f"council {slug!r}")) for slug, entry in entries.items()}
 
 
@@ -117,3 +138,9 @@ def council(slug: str) -> Council:
     if slug not in councils:
         raise KeyError(unknown_council(slug, councils))
     return councils[slug]
+
+
+def nation_of(slug: str) -> str:
+    """The council's nation (for working days and which Act it cites); England when unknown."""
+    entry = register().get(slug)
+    return entry.nation if entry else "england"

@@ -50,6 +50,9 @@ class ListingPage:
     entries: list[ListingEntry]
     next_url: str | None = None
     total: int | None = None  # the count the page announces ("3,046 disclosures"), if any
+    # Whether the page has the listing's own structure, even when it lists nothing (an error page
+    # served with 200 has not).
+    recognised: bool = True
 
 
 @dataclass
@@ -107,6 +110,15 @@ class ReleaseGone:
     status: int
     fetched_at: str | None = None
     capture: dict | None = None  # the 404/410 record
+
+
+@dataclass
+class ReleaseConflict:
+    """A release page showing a case reference another page holds: kept beside that release (its
+    evidence is in the WARC), never stored over it."""
+
+    release: ReleaseItem
+    catalogued_url: str  # the page the reference's release is read from
 
 
 @dataclass

@@ -4,6 +4,8 @@ Paths come from `foicrawl.config` (FOICRAWL_ARCHIVE_DIR, FOICRAWL_DATABASE_URL) 
 starts, not here, so that the environment of each run decides.
 """
 
+import os
+
 from foicrawl import __version__
 from foicrawl.codings import ACCEPTED_ENCODINGS
 
@@ -46,6 +48,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 FOICRAWL_RETRY_BACKOFF_BASE = 2.0
 FOICRAWL_RETRY_BACKOFF_MAX = 60.0
+# A page that fails all its retries is a WARNING: the run counts it and the next run asks again.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # Requests in a row that get no answer at all before the crawl stops as "site_unreachable".
 FOICRAWL_MAX_CONSECUTIVE_FAILURES = 20
 
@@ -55,6 +59,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "foicrawl.crawling.cookies.OfflineCookiesMiddleware": 700,
     "foicrawl.crawling.middleware.BackoffRetryMiddleware": 550,
+    # Council pages are redirected only within the council's own hosts, and never lost as duplicates.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "foicrawl.crawling.redirects.CouncilMetaRefreshMiddleware": 580,
+    "foicrawl.crawling.redirects.CouncilRedirectMiddleware": 600,
     # Closest to the network, so they see every failure before anything retries it.
     "foicrawl.crawling.middleware.UnreachableSiteGuard": 980,
     "foicrawl.warc.capture.DownloadErrorCapture": 990,
@@ -70,12 +79,19 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "foicrawl.warc.capture.WarcCapture": 100,
     "foicrawl.crawling.runs.RunRecorder": 200,
+    "foicrawl.crawling.progress.CrawlProgress": 250,
     "foicrawl.crawling.evidence_fetch.SizeCap": 300,
+}
+
+SPIDER_MIDDLEWARES = {
+    # After Scrapy's HttpErrorMiddleware (50): a page filtered out there goes to its errback instead.
+    "foicrawl.crawling.ledger.PageLedgerMiddleware": 60,
 }
 
 ITEM_PIPELINES = {
     "foicrawl.pipelines.normalise.NormalisePipeline": 100,
     "foicrawl.pipelines.validate.ValidatePipeline": 200,
+    "foicrawl.pipelines.coverage.FieldCoveragePipeline": 250,
     "foicrawl.pipelines.dedupe.DedupePipeline": 300,
     "foicrawl.pipelines.store.StorePipeline": 400,
     "foicrawl.pipelines.evidence.EvidencePipeline": 500,
@@ -105,9 +121,35 @@ FOICRAWL_BROWSER_EXECUTABLE = None  # a Chromium to use; default: Playwright's o
 FOICRAWL_PORTAL_WINDOW_DAYS = 120
 FOICRAWL_PORTAL_DOCUMENT_ATTEMPTS = 3  # a document whose link has expired: ask for fresh links, this many tries
 
+# A run in which a few council pages could not be read (all retries failed, an error status, an
+# off-site redirect) is "ok_with_errors": the pages are named in the run record and the next run asks
+# for them again. More than max(MIN, SHARE x pages asked) means the crawl did not really see the site
+# (overloaded, blocking us, moved): the run fails, health goes red, and the next run is a full sweep.
+FOICRAWL_FAILED_PAGES_SHARE = 0.02
+FOICRAWL_FAILED_PAGES_MIN = 3
+
+# A run that would mark more than max(MIN, SHARE x held releases) withdrawn withdraws none and fails
+# ("mass withdrawal suspected"): a site that answers 404 to everything is not a council withdrawing
+# its log. Let a real one through with `-s FOICRAWL_MASS_WITHDRAWAL_SHARE=1` once checked by hand.
+FOICRAWL_MASS_WITHDRAWAL_SHARE = 0.05
+FOICRAWL_MASS_WITHDRAWAL_MIN = 5
+
+# Only a council crawl archives and records its run: Scrapy's debugging commands (shell, fetch, view,
+# parse, check) set FOICRAWL_ARCHIVE to False (foicrawl/crawling/commands). Not set here: a command's
+# own settings rank below the project's, so a value here would win over theirs.
+
+# Seconds between the progress lines a crawl logs (pages, releases, rate, time left); 0: none. The
+# environment variable of the same name sets it for every crawl (demo's, the scheduler's).
+FOICRAWL_PROGRESS_INTERVAL = float(os.environ.get("FOICRAWL_PROGRESS_INTERVAL") or 5)
+
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "foicrawl.crawling.logformatter.FoicrawlLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The catalogue is written in batches (foicrawl/pipelines/batch.py): one transaction, and one fsync of
+# the WARC before it, per this many items or this many seconds, and at the close of every crawl.
+FOICRAWL_CATALOGUE_BATCH_SIZE = 200
+FOICRAWL_CATALOGUE_BATCH_SECONDS = 1.0

@@ -24,3 +24,9 @@ def site_key(url: str) -> str:
     """A URL without its origin: path and query."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def on_hosts(url: str, hosts: set[str]) -> bool:
+    """Whether `url` is on one of `hosts` (each a host name, any port; or `host:port`, that port only)."""
+    parts = urlsplit(url)
+    return parts.netloc.lower() in hosts or (parts.hostname or "") in hosts

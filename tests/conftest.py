@@ -8,9 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pg import postgres  # noqa: F401  (a fixture: a throwaway PostgreSQL server)
 
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.replica.dataset import generate
+from foicrawl.replica.proxy import MisbehavingProxy
 from foicrawl.replica.server import build_site, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,16 +52,27 @@ def replica():
 
 
 @pytest.fixture
+def proxy():
+    """Put a misbehaving proxy in front of a site: proxy(upstream_origin) -> the running proxy."""
+    with ExitStack() as stack:
+
+        def start(upstream: str) -> MisbehavingProxy:
+            return stack.enter_context(MisbehavingProxy(upstream))
+
+        yield start
+
+
+@pytest.fixture
 def crawl(archive):
     """Run `scrapy crawl` against a replica; returns the process record and its log text."""
 
-    def run(council: str, base_url: str, mode: str = "full", **settings):
+    def run(council: str, base_url: str, mode: str = "full", returncode: int = 0, **settings):
         logs = archive / "logs"
         log = logs / f"{council}-{len(list(logs.glob('*.log'))) if logs.exists() else 0}.log"
         process = run_crawl(council, base_url, mode, {**FAST, **{k: str(v) for k, v in settings.items()}},
                             log_file=log, timeout=600)  # fmt: skip
         text = log.read_text(encoding="utf-8", errors="replace")
-        assert process.returncode == 0, text[-3000:]
+        assert process.returncode == returncode, text[-3000:]
         return process, text
 
     return run

@@ -31,24 +31,34 @@ def warc_files(archive: Path) -> list[Path]:
     return sorted((archive / "warc").glob("*.warc.gz"))
 
 
-def warc_records(archive: Path) -> list[dict]:
-    """Every record of every WARC file: type, URI, status, raw payload, headers, file, offset."""
+def warc_records(archive: Path, include_open: bool = False) -> list[dict]:
+    """Every record of every WARC file: type, URI, status, raw payload, headers, file, offset. With
+    `include_open`, the files a crawl is still writing too (up to a record cut off mid-write)."""
     records = []
-    for path in warc_files(archive):
-        with open(path, "rb") as stream:
-            iterator = ArchiveIterator(stream)
-            for record in iterator:
-                records.append({
-                    "type": record.rec_type,
-                    "uri": record.rec_headers.get_header("WARC-Target-URI"),
-                    "id": record.rec_headers.get_header("WARC-Record-ID"),
-                    "status": int(record.http_headers.get_statuscode()) if record.rec_type == "response" else None,
-                    "http_headers": record.http_headers,
-                    "payload": record.raw_stream.read(),
-                    "file": path.name,
-                    "offset": iterator.get_record_offset(),
-                })  # fmt: skip
+    paths = warc_files(archive) + (sorted((archive / "warc").glob("*.warc.gz.open")) if include_open else [])
+    for path in paths:
+        try:
+            _read_records(path, records)
+        except Exception:  # a record cut off mid-write ends a file still being written
+            if not path.name.endswith(".open"):
+                raise
     return records
+
+
+def _read_records(path: Path, records: list[dict]) -> None:
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        for record in iterator:
+            records.append({
+                "type": record.rec_type,
+                "uri": record.rec_headers.get_header("WARC-Target-URI"),
+                "id": record.rec_headers.get_header("WARC-Record-ID"),
+                "status": int(record.http_headers.get_statuscode()) if record.rec_type == "response" else None,
+                "http_headers": record.http_headers,
+                "payload": record.raw_stream.read(),
+                "file": path.name,
+                "offset": iterator.get_record_offset(),
+            })  # fmt: skip
 
 
 def warcio_check(paths: list[Path]) -> subprocess.CompletedProcess:

@@ -171,6 +171,35 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warc_files: Mapped[list] = mapped_column(JSON, default=list)
     warc_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the listing was not read completely (a run with any is "incomplete", never "ok").
+    listing_problems: Mapped[list | None] = mapped_column(JSON, default=list)
+    ref_conflicts: Mapped[int | None] = mapped_column(Integer, default=0)  # pages showing a reference another page holds
+    failed_pages: Mapped[int | None] = mapped_column(Integer, default=0)  # council pages not read (retries exhausted, ...)
+    failed_urls: Mapped[list | None] = mapped_column(JSON)  # release pages not read, [{url, reason}]: the next run asks again
+    field_fill: Mapped[dict | None] = mapped_column(JSON)  # {"releases": n, "filled": {field: releases that had it}}
+
+
+class ReferenceConflict(Base):
+    """A page showing a case reference that another page of the council holds (a reference reused or
+    mistyped). The release keeps its own page; this row points at the other page's evidence."""
+
+    __tablename__ = "reference_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council: Mapped[str] = mapped_column(String(64), index=True)
+    case_ref: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(Text)  # the other page
+    catalogued_url: Mapped[str] = mapped_column(Text)  # the page the release was read from
+    title: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[datetime] = mapped_column()
+    last_seen: Mapped[datetime] = mapped_column()
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(Integer)
+    warc_record_id: Mapped[str | None] = mapped_column(String(64))
+    payload_digest: Mapped[str | None] = mapped_column(String(128))
+    fetched_at: Mapped[datetime | None] = mapped_column()
 
 
 class Evidence(Base):

@@ -15,8 +15,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from foicrawl.analysis.facts import release_facts
 from foicrawl.catalogue.evidence import link_citations, links_by_version, with_evidence
 from foicrawl.catalogue.models import Release, ReleaseVersion, Withdrawal
+from foicrawl.councils import nation_of
+from foicrawl.errors import FoicrawlError
 from foicrawl.urls import origin_of
 
 # What a reader of the release sees; a change in any of these makes a new version. The URL is left
@@ -94,21 +97,30 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
 
 
 def record_release(session: Session, record: dict, seen_at: datetime, run_id: str | None = None,
-                   reread: Callable[[ReleaseVersion], dict | None] | None = None) -> str:  # fmt: skip
+                   reread: Callable[[ReleaseVersion], dict | None] | None = None,
+                   held: set[str] | None = None) -> str:  # fmt: skip
     """Store one normalised, validated release. Returns "new", "changed" or "unchanged".
 
     When today's reading differs from the latest version's, `reread` reads that version's own page
     again with today's parser: if it gives today's reading, the council's page did not change, only
-    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields)."""
-    release = session.scalar(
-        select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
-    )
+    the parser did, and no version is made ("unchanged"; `foicrawl reparse` updates the old fields).
+
+    `held`, kept by a crawl (which alone writes its council, under its lock): the references the
+    catalogue holds for the council. One not in it is new without a query (which would also flush
+    the batch so far); it is added once stored."""
+    release = None
+    if held is None or record["case_ref"] in held:
+        release = session.scalar(
+            select(Release).where(Release.council == record["council"], Release.case_ref == record["case_ref"])
+        )
     if release is None:
         release = Release(council=record["council"], case_ref=record["case_ref"], url=record["url"],
                           first_seen=seen_at, last_seen=seen_at, withdrawn=False, latest_version=1)  # fmt: skip
         release.versions.append(version := _new_version(record, 1, seen_at, run_id))
         session.add(release)
         link_citations(session, version, record)
+        if held is not None:
+            held.add(record["case_ref"])
         return "new"
     release.last_seen = max(release.last_seen, seen_at) if release.last_seen else seen_at
     release.url = record["url"]
@@ -138,6 +150,11 @@ class HeldRelease:
     withdrawn: bool
 
 
+def held_references(session: Session, council: str) -> set[str]:
+    """The case references the catalogue holds for a council."""
+    return set(session.scalars(select(Release.case_ref).where(Release.council == council)))
+
+
 def held_releases(session: Session, council: str) -> list[HeldRelease]:
     """What the catalogue holds for a council, newest first (by the date its listing sorts on)."""
     rows = session.execute(
@@ -147,6 +164,25 @@ def held_releases(session: Session, council: str) -> list[HeldRelease]:
     )  # fmt: skip
     held = [HeldRelease(r.case_ref, r.url, r.published_on or r.requested_on, r.withdrawn) for r in rows]
     return sorted(held, key=lambda h: (h.listed_on or date.min, h.case_ref), reverse=True)
+
+
+class ReleaseNotFound(FoicrawlError, LookupError):
+    pass
+
+
+def release_by_reference(session: Session, case_ref: str, council: str | None = None) -> Release:
+    """The release a council's case reference names (with its versions loaded); `council` decides
+    where two councils use the same reference. Raises ReleaseNotFound, saying which to choose."""
+    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
+             .where(Release.case_ref == case_ref))  # fmt: skip
+    if council:
+        query = query.where(Release.council == council)
+    found = list(session.scalars(query))
+    if not found:
+        raise ReleaseNotFound(f"no release {case_ref}" + (f" at {council}" if council else "") + " in the catalogue")
+    if len(found) > 1:
+        raise ReleaseNotFound(f"{case_ref} is held for {', '.join(r.council for r in found)}: say which with --council")
+    return found[0]
 
 
 def sighting(capture: dict | None) -> dict:
@@ -213,8 +249,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def export_row(release: Release, version: ReleaseVersion) -> dict:
+def export_row(release: Release, version: ReleaseVersion, nation: str | None = None) -> dict:
     """A release version in the export's contract fields (and a few more after them)."""
+    facts = release_facts(version.requested_on, version.responded_on, version.response_text,
+                          nation or nation_of(release.council))  # fmt: skip
     return {
         "council": release.council,
         "case_ref": release.case_ref,
@@ -243,6 +281,7 @@ def export_row(release: Release, version: ReleaseVersion) -> dict:
         "content_hash": version.content_hash,
         "withdrawals": [withdrawal_row(w) for w in release.withdrawals],
         "parser_version": version.parser_version,
+        **facts,  # working_days, late, exemptions
     }
 
 
@@ -264,8 +303,12 @@ def export_rows(session: Session, council: str | None = None, all_versions: bool
              .order_by(Release.council, Release.case_ref))  # fmt: skip
     if council:
         query = query.where(Release.council == council)
+    nations: dict[str, str] = {}
     for release in session.scalars(query):
+        if release.council not in nations:
+            nations[release.council] = nation_of(release.council)
+        nation = nations[release.council]
         versions = release.versions if all_versions else [v for v in release.versions if v.version == release.latest_version]
         links = links_by_version(session, [v.id for v in versions])
         for version in versions:
-            yield with_evidence(export_row(release, version), links.get(version.id, []))
+            yield with_evidence(export_row(release, version, nation), links.get(version.id, []))

@@ -6,11 +6,12 @@ from __future__ import annotations
 import threading
 from functools import cache
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from foicrawl.catalogue.models import Base
+from foicrawl.catalogue.schema import add_missing_columns
 from foicrawl.config import database_url
 
 
@@ -26,28 +27,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 _creating = threading.Lock()
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Columns added to a model since the catalogue was made (nullable ones only): added in place,
-    so an existing archive keeps working. New tables are made by create_all."""
-    found = inspect(engine)
-    for table in Base.metadata.sorted_tables:
-        have = {column["name"] for column in found.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in have and column.nullable:
-                kind = column.type.compile(dialect=engine.dialect)
-                try:
-                    with engine.begin() as connection:
-                        connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
-                except (OperationalError, ProgrammingError):  # another process added it first
-                    pass
-
-
 def _create_tables(engine: Engine) -> None:
     # Two crawls starting at once may both find a table missing; the loser retries and sees it.
     for attempt in range(3):
         try:
             Base.metadata.create_all(engine)
-            _add_missing_columns(engine)
+            add_missing_columns(engine)
             return
         except OperationalError:
             if attempt == 2:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from foicrawl import __version__, config
 from foicrawl.catalogue.read_only import CatalogueMissing, reason, shown_url
-from foicrawl.cli import catalogue, evidence, nightly, provenance, replica
+from foicrawl.cli import catalogue, evidence, nightly, provenance, replica, rounds
 from foicrawl.errors import FoicrawlError, OneLineParser
 
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="foicrawl", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"foicrawl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
-    for group in (replica, catalogue, evidence, provenance, nightly):
+    for group in (replica, catalogue, evidence, provenance, nightly, rounds):
         group.add_commands(commands)
     for listed in commands._choices_actions:  # each command's own --help opens with its one line
         command = commands.choices[listed.dest]

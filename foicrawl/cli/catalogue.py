@@ -12,6 +12,7 @@ from foicrawl.catalogue import export
 from foicrawl.catalogue.models import CrawlRun, Release
 from foicrawl.catalogue.read_only import read_only_sessions, shown_url
 from foicrawl.catalogue.releases import counts, export_rows
+from foicrawl.catalogue.timeliness import timeliness
 from foicrawl.cli.arguments import add_council_option, output_file
 from foicrawl.councils import register
 from foicrawl.provenance.wacz import write_wacz
@@ -46,8 +47,8 @@ def cmd_stats(args) -> int:
             last = session.scalar(select(CrawlRun).where(CrawlRun.council == slug)
                                   .order_by(CrawlRun.started_at.desc()).limit(1))  # fmt: skip
             last_run = f"{last.started_at:%Y-%m-%d %H:%M} {last.status}" if last else "never"
-            rows.append([slug, held["releases"], held["versions"], held["withdrawn"], last_run])
-    print_table(rows, ["council", "releases", "versions", "withdrawn", "last run (UTC)"])
+            rows.append([slug, held["releases"], held["versions"], held["withdrawn"], *timeliness(session, slug).describe(), last_run])
+    print_table(rows, ["council", "releases", "versions", "withdrawn", "median working days", "late (over 20)", "last run (UTC)"])
     warcs = sorted(config.warc_dir().glob("*.warc.gz")) if config.warc_dir().exists() else []
     print()
     print(f"Catalogue: {shown_url(config.database_url())}")

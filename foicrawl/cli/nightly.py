@@ -28,13 +28,14 @@ def cmd_runs(args) -> int:
         seconds = f"{(run.finished_at - run.started_at).total_seconds():.0f}" if run.finished_at else "-"
         rows.append([f"{run.started_at:%Y-%m-%d %H:%M:%S}", run.council, run.mode, run.status, seconds, run.requests,
                      run.releases_new, run.releases_changed, run.releases_unchanged, run.releases_withdrawn,
-                     run.items_dropped, run.errors, len(run.warc_files), human_bytes(run.warc_bytes)])  # fmt: skip
+                     run.items_dropped, run.errors, run.failed_pages or 0, run.ref_conflicts or 0, len(run.warc_files),
+                     human_bytes(run.warc_bytes)])  # fmt: skip
     if not rows:
         print("No crawl has run yet" + (f" for {args.council}" if args.council else "")
               + (f" since {args.since}" if args.since else "") + ".")  # fmt: skip
         return 0
     print_table(rows, ["started (UTC)", "council", "mode", "status", "seconds", "requests", "new", "changed",
-                       "unchanged", "withdrawn", "dropped", "errors", "WARCs", "WARC size"])  # fmt: skip
+                       "unchanged", "withdrawn", "dropped", "errors", "failed", "conflicts", "WARCs", "WARC size"])  # fmt: skip
     return 0
 
 

@@ -13,6 +13,7 @@ from foicrawl.catalogue.session import session_factory
 from foicrawl.cli.arguments import add_council_option, output_file, port_number
 from foicrawl.councils import register
 from foicrawl.crawling.locks import CouncilBusy, all_council_locks
+from foicrawl.crawling.runs import settle_abandoned
 from foicrawl.provenance.evidence import verify_evidence
 from foicrawl.provenance.extract import RecordError
 from foicrawl.provenance.reindex import reindex, spiders_in
@@ -94,8 +95,14 @@ def serve_archive(port: int) -> int:
 def cmd_reindex(args) -> int:
     started = time.monotonic()
     try:
-        with all_council_locks(set(register()) | spiders_in(config.warc_dir())), session_factory().begin() as session:
-            counts = reindex(session, config.warc_dir(), report=lambda line: print(line, file=sys.stderr))
+        councils = set(register()) | spiders_in(config.warc_dir())
+        with all_council_locks(councils):
+            # No crawl can be alive: a killed one's open WARC files are made whole first, so what
+            # it archived but had not yet committed to the catalogue is rebuilt too.
+            for council in sorted(councils):
+                settle_abandoned(council, "the crawl process ended without closing (found by reindex)")
+            with session_factory().begin() as session:
+                counts = reindex(session, config.warc_dir(), report=lambda line: print(line, file=sys.stderr))
     except CouncilBusy as busy:
         print(f"foicrawl reindex: {busy}; reindex rewrites every council's releases, so run it when the crawl "
               "has finished (nothing was changed)", file=sys.stderr)  # fmt: skip

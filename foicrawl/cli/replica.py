@@ -81,7 +81,8 @@ def cmd_demo(args) -> int:
             started = time.monotonic()
             spider_args = {"moderngov_url": moderngov[slug].base_url} if slug in moderngov else {}
             process = run_crawl(slug, base_url, settings=DEMO_SETTINGS, log_file=logs / f"{slug}.log",
-                                spider_args=spider_args)  # fmt: skip
+                                spider_args=spider_args,
+                                progress=lambda line: print(f"  {line}", flush=True))  # fmt: skip
             results.append((process, time.monotonic() - started))
     return print_run_summary(results)
 
@@ -151,8 +152,9 @@ def add_commands(commands) -> None:
     replica.add_argument("--council", choices=["all", *COUNCILS], default="all")
     replica.add_argument("--size", type=int, default=300)
     replica.add_argument("--seed", type=int, default=1)
-    replica.add_argument("--theme", choices=["standard", "alternate", "broken"], default="standard",
-                         help="markup of the pages; 'broken' is a redesign the parsers cannot read")  # fmt: skip
+    replica.add_argument("--theme", choices=["standard", "alternate", "broken", "renamed-label"], default="standard",
+                         help="markup of the pages; 'broken' is a redesign the parsers cannot read, "
+                              "'renamed-label' one that loses a single field")  # fmt: skip
     replica.add_argument("--fault", action="append", default=[], choices=sorted(ALL_FAULTS),
                          help="misbehave as real sites do; repeatable (each site takes those it knows)")  # fmt: skip
     replica.add_argument("--shift-every", type=int, default=0,

@@ -43,6 +43,16 @@ def take_council_lock(council: str) -> IO:
     return handle
 
 
+def recorded_holder(council: str) -> int | None:
+    """The pid the council's lock file records: the crawl holding it, or the last one that did
+    (the file is not cleared when a crawl ends). Takes no lock."""
+    try:
+        text = lock_path(council).read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
 def release(handle: IO) -> None:
     fcntl.flock(handle, fcntl.LOCK_UN)
     handle.close()

@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 MODES = ("full", "incremental")  # see spiders/base.py
+PROGRESS_MARK = "Progress: "  # the progress lines a crawl logs (crawling/progress.py)
 # A replica on this machine can take the crawl at full speed; live sites never get this.
 UNTHROTTLED = {
     "AUTOTHROTTLE_ENABLED": "False",
@@ -69,12 +73,57 @@ def start_crawl(council: str, base_url: str | None = None, mode: str = "full", s
 
 def run_crawl(council: str, base_url: str | None = None, mode: str = "full", settings: dict[str, str] | None = None,
               log_file: Path | None = None, timeout: float | None = None,
-              spider_args: dict[str, str] | None = None) -> CrawlProcess:  # fmt: skip
-    """Crawl one council and wait for it."""
+              spider_args: dict[str, str] | None = None,
+              progress: Callable[[str], None] | None = None) -> CrawlProcess:  # fmt: skip
+    """Crawl one council and wait for it; `progress` is handed each progress line the crawl logs."""
     process, run_id = start_crawl(council, base_url, mode, settings, log_file, spider_args=spider_args)
-    try:
-        returncode = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+    with following(log_file, progress):
+        try:
+            returncode = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
     return CrawlProcess(council, run_id, returncode, log_file)
+
+
+@contextmanager
+def following(log_file: Path | None, progress: Callable[[str], None] | None) -> Iterator[None]:
+    """While the block runs, hand `progress` each progress line the crawl writes to `log_file`."""
+    if log_file is None or progress is None:
+        yield
+        return
+    done = threading.Event()
+    thread = follow_progress(log_file, progress, done)
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def follow_progress(log_file: Path, show: Callable[[str], None], done: threading.Event, every: float = 1.0) -> threading.Thread:
+    """Hand each progress line a crawl writes to `log_file` to `show` (the text from "Progress: "
+    on), until `done` is set; returns the thread doing it."""
+
+    def follow() -> None:
+        offset, partial = 0, b""
+        while True:
+            finished = done.wait(every)
+            try:
+                with open(log_file, "rb") as log:
+                    log.seek(offset)
+                    chunk = log.read()
+            except FileNotFoundError:
+                chunk = b""
+            offset += len(chunk)
+            *lines, partial = (partial + chunk).split(b"\n")
+            for raw in lines:
+                text = raw.decode("utf-8", "replace")
+                if "foicrawl.progress" in text and PROGRESS_MARK in text:
+                    show(text[text.index(PROGRESS_MARK):])
+            if finished:
+                return
+
+    thread = threading.Thread(target=follow, name=f"progress {log_file.name}", daemon=True)
+    thread.start()
+    return thread

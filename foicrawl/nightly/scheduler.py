@@ -19,6 +19,7 @@ import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor as Threads
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,10 +32,12 @@ from sqlalchemy import select
 from foicrawl import __version__, config
 from foicrawl.catalogue.models import CrawlRun
 from foicrawl.catalogue.read_only import CatalogueMissing, read_only_sessions
-from foicrawl.catalogue.session import engine_for
+from foicrawl.catalogue.session import engine_for, session_factory
 from foicrawl.councils import COUNCILS_FILE_ENV, Council, did_you_mean, register, scheduler_options
+from foicrawl.crawling.runs import GOOD, find_run
 from foicrawl.errors import OneLineParser
-from foicrawl.nightly.scheduling import cron_trigger, run_council, stop_running_crawls
+from foicrawl.nightly.cron import cron_trigger
+from foicrawl.nightly.scheduling import JobResult, run_council, stop_running_crawls
 from foicrawl.tables import print_table
 from foicrawl.urls import normalise_origin
 
@@ -52,14 +55,15 @@ def job_store() -> SQLAlchemyJobStore:
 
 def sync_jobs(scheduler, councils: dict[str, Council], timezone: str, grace: int) -> None:
     """Make a started scheduler's stored jobs match the register. An unchanged job keeps its stored
-    next run time, so a run missed while the scheduler was down is not forgotten."""
+    next run time, so a run missed while the scheduler was down is not forgotten; a changed schedule,
+    jitter or time zone reschedules it (the trigger's repr names all three)."""
     for slug, council in councils.items():
         trigger = trigger_for(council, timezone)
         job = scheduler.get_job(slug)
         if job is None:
             scheduler.add_job(run_council, trigger, args=[slug], id=slug, name=f"crawl {slug}",
                               coalesce=True, max_instances=1, misfire_grace_time=grace)  # fmt: skip
-        elif str(job.trigger) != str(trigger) or job.trigger.jitter != trigger.jitter:
+        elif repr(job.trigger) != repr(trigger):
             job.reschedule(trigger)
     for job in scheduler.get_jobs():
         if job.id not in councils:
@@ -93,13 +97,28 @@ def list_councils(councils: dict[str, Council], timezone: str) -> int:
     return 0
 
 
+def result_line(result: JobResult, run: CrawlRun | None) -> tuple[str, bool]:
+    """What `--once` says of one crawl, and whether it went well. A run that kept no release because
+    every page it read was dropped (a redesign the parser cannot read) says so, and is not good."""
+    if result.skipped:
+        return f"{result.council}: {result.status} ({result.skipped})", result.status in GOOD
+    detail = f"{result.mode}, run {result.run_id}"
+    if run is not None and run.releases_seen == 0 and run.items_dropped > 0:
+        return (f"{result.council}: all {run.items_dropped} pages read were dropped, no release kept ({detail}; "
+                f"the crawl log says why)", False)  # fmt: skip
+    if run is not None:
+        detail += f": {run.releases_seen} releases, {run.releases_new} new, {run.items_dropped} dropped"
+    return f"{result.council}: {result.status} ({detail})", result.status in GOOD
+
+
 def run_once(slugs: list[str], parallel: int) -> int:
     with Threads(max_workers=max(1, parallel)) as pool:
-        results = list(pool.map(run_council, slugs))
-    for result in results:
-        detail = result.skipped or f"{result.mode}, run {result.run_id}"
-        print(f"{result.council}: {result.status} ({detail})")
-    return 0 if all(r.status == "ok" for r in results) else 1
+        results = list(pool.map(partial(run_council, progress=partial(print, flush=True)), slugs))
+    with session_factory()() as session:
+        lines = [result_line(result, find_run(session, result.run_id) if result.run_id else None) for result in results]
+    for line, _ in lines:
+        print(line)
+    return 0 if all(good for _, good in lines) else 1
 
 
 def run_forever(councils: dict[str, Council], options) -> int:

@@ -10,15 +10,13 @@ truth when the crawl process dies without writing it.
 from __future__ import annotations
 
 import logging
-import re
 import signal
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from foicrawl import config
@@ -27,8 +25,8 @@ from foicrawl.catalogue.session import session_factory
 from foicrawl.councils import Council, scheduler_options
 from foicrawl.councils import council as council_entry
 from foicrawl.crawling.locks import CouncilBusy, release, take_council_lock
-from foicrawl.crawling.process import start_crawl
-from foicrawl.crawling.runs import FAILED, OK, find_run, settle_abandoned
+from foicrawl.crawling.process import following, start_crawl
+from foicrawl.crawling.runs import FAILED, GOOD, OK, find_run, settle_abandoned
 from foicrawl.spiders.base import ALREADY_RUNNING
 
 logger = logging.getLogger(__name__)
@@ -47,29 +45,12 @@ class JobResult:
     skipped: str | None = None
 
 
-_WEEKDAY_NUMBER = re.compile(r"(?<![/\d])([0-7])(?!\d)")
-_CRON_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def cron_trigger(schedule: str, timezone: str, jitter: int = 0) -> CronTrigger:
-    """A trigger from cron fields "minute hour day month weekday" (weekday numbers as cron has them,
-    0 or 7 for Sunday), with an optional leading seconds field."""
-    fields = schedule.split()
-    if len(fields) not in (5, 6):
-        raise ValueError(f"schedule {schedule!r}: expected 5 cron fields (minute hour day month weekday), or 6 with seconds")
-    second = fields.pop(0) if len(fields) == 6 else "0"
-    minute, hour, day, month, weekday = fields
-    weekday = _WEEKDAY_NUMBER.sub(lambda m: _CRON_DAYS[int(m[1])], weekday)
-    return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
-                       timezone=ZoneInfo(timezone), jitter=jitter or None)  # fmt: skip
-
-
 def choose_mode(slug: str, full_every_days: int, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     with session_factory()() as session:
         last_full = session.scalar(
             select(CrawlRun.started_at)
-            .where(CrawlRun.council == slug, CrawlRun.mode == "full", CrawlRun.status == OK)
+            .where(CrawlRun.council == slug, CrawlRun.mode == "full", CrawlRun.status.in_(GOOD))
             .order_by(CrawlRun.started_at.desc()).limit(1)
         )  # fmt: skip
     return "full" if last_full is None or now - last_full >= timedelta(days=full_every_days) else "incremental"
@@ -102,8 +83,9 @@ def settle_run(slug: str, run_id: str, mode: str, origin: str, started: datetime
         return run.status
 
 
-def run_council(slug: str, mode: str | None = None) -> JobResult:
-    """Crawl one council now. The scheduler's job; safe to call from several threads."""
+def run_council(slug: str, mode: str | None = None, progress: Callable[[str], None] | None = None) -> JobResult:
+    """Crawl one council now. The scheduler's job; safe to call from several threads. `progress` is
+    handed each progress line the crawl logs."""
     if _stopping.is_set():
         return JobResult(slug, None, mode, "skipped", skipped="the scheduler is stopping")
     entry: Council = council_entry(slug)
@@ -118,7 +100,8 @@ def run_council(slug: str, mode: str | None = None) -> JobResult:
     with _running_lock:
         _running[slug] = process
     try:
-        returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
+        with following(log_path, progress):
+            returncode = process.wait(timeout=options.crawl_timeout_hours * 3600)
     except subprocess.TimeoutExpired:
         logger.error("%s ran past %.1f hours: stopping it", slug, options.crawl_timeout_hours)
         process.kill()

@@ -89,11 +89,9 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
         date_text = labelled_value(holder, "Published") if holder is not None else None
         entries.append(ListingEntry(url=href, title=element_text(anchor) or None, date_text=date_text))
     count = _COUNT.search(squash(main.text_content()))
-    return ListingPage(
-        entries=entries,
-        next_url=_next_page(root, url),
-        total=int(count[1].replace(",", "")) if count else None,
-    )
+    total = int(count[1].replace(",", "")) if count else None
+    return ListingPage(entries=entries, next_url=_next_page(root, url), total=total,
+                       recognised=bool(entries) or total is not None)  # fmt: skip
 
 
 def _next_page(root, url: str) -> str | None:

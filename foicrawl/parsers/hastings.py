@@ -143,7 +143,8 @@ def parse_release(body: bytes | str, url: str, council: str = "hastings") -> Rel
 def parse_listing(body: bytes | str, url: str) -> ListingPage:
     """A year (or category) listing: links with `?id=REF`, titled by their title attribute."""
     root = parse_html(body)
-    scope = root.xpath("//*[@id='FoiList']") or [main_content(root)]
+    listed = root.xpath("//*[@id='FoiList']")
+    scope = listed or [main_content(root)]
     entries: list[ListingEntry] = []
     seen: set[str] = set()
     for anchor in scope[0].iter("a"):
@@ -158,7 +159,7 @@ def parse_listing(body: bytes | str, url: str) -> ListingPage:
         holder = next((a for a in anchor.iterancestors() if a.tag in ("li", "tr")), anchor.getparent())
         beside = squash(element_text(holder).replace(element_text(anchor), "", 1)) if holder is not None else ""
         entries.append(ListingEntry(url=canonical, title=title, date_text=beside or None))
-    return ListingPage(entries=entries)
+    return ListingPage(entries=entries, recognised=bool(listed or entries))
 
 
 def category_urls(body: bytes | str, url: str) -> list[str]:

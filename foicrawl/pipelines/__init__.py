@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy.orm import Session
-
-from foicrawl.catalogue.session import session_factory
 from foicrawl.items import ReleaseItem
+from foicrawl.pipelines.batch import batch_for
 
 
 class CatalogueStep:
-    """A pipeline step that writes to the catalogue, one transaction an item."""
+    """A pipeline step that writes to the catalogue, in its crawl's batch (see pipelines.batch)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.sessions = None
+        self.batch = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.sessions = session_factory()
+        self.batch = batch_for(self.crawler)
+        self.batch.start_timer()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A catalogue transaction whose commit waits for the WARC bytes to be durable: the
-        archive's ordering rule (the records a commit points at are fsync'd before it). Batching
-        commits keeps it for free: one sync before each batch's commit."""
-        with self.sessions() as session:
-            yield session
-            writer = getattr(self.crawler.spider, "warc_writer", None)
-            if writer is not None:
-                writer.sync()
-            session.commit()
+    def close_spider(self) -> None:
+        self.batch.close()
 
 
 class ReleaseStep:

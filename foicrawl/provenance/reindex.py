@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from foicrawl.catalogue.evidence import record_evidence
 from foicrawl.catalogue.models import Evidence, EvidenceLink, Release, ReleaseVersion, Withdrawal
 from foicrawl.catalogue.releases import source_entry
+from foicrawl.catalogue.search import rebuild_index
 from foicrawl.councils import register
 from foicrawl.items import ReleaseGone, ReleaseItem, ReleaseNotModified
 from foicrawl.pipelines.rederive import platform_of, stored_page_reader
@@ -168,6 +169,7 @@ def reindex(session: Session, warc_dir: Path, report: Callable[[str], None] = lo
         if outcome:
             counts[outcome] += 1
         session.flush()
+    counts["searchable"] = rebuild_index(session)
     return counts
 
 

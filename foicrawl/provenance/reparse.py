@@ -4,7 +4,8 @@ Each version's record is read and checked as `verify` does; a record that fails 
 left alone (that is for verify to report). Where today's parser reads different fields, or the
 version does not yet carry today's parser version, the fields are rewritten from the record and the
 values they replace are kept in a `superseded_extractions` row (with the parser version that read
-them), so any earlier reading can still be shown.
+them), so any earlier reading can still be shown. The search index follows each release whose
+latest version was rewritten.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion, SupersededExtraction
 from foicrawl.catalogue.releases import CONTENT_FIELDS, DATE_FIELDS, content_hash
+from foicrawl.catalogue.search import index_release
 from foicrawl.pipelines.validate import problems
 from foicrawl.provenance.extract import (
     RecordError,
@@ -45,6 +47,7 @@ def reparse(session: Session, warc_dir: Path, council: str | None = None,
     if council:
         query = query.where(Release.council == council)
     now = datetime.now(UTC)
+    latest_updated: list[Release] = []
     for version in session.scalars(query.order_by(Release.council, Release.case_ref, ReleaseVersion.version)):
         release = version.release
         counts["checked"] += 1
@@ -80,4 +83,8 @@ def reparse(session: Session, warc_dir: Path, council: str | None = None,
         version.content_hash = content_hash({**item.to_dict(), "url": version.url})
         version.parser_version = today
         counts["updated"] += 1
+        if version.version == release.latest_version:
+            latest_updated.append(release)
+    for release in latest_updated:  # search reads each release's latest version
+        index_release(session, release.council, release.case_ref)
     return counts

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
+from foicrawl.catalogue.releases import ReleaseNotFound, release_by_reference
 from foicrawl.config import writable
 from foicrawl.errors import FoicrawlError
 from foicrawl.provenance.extract import RecordError, read_capture
@@ -88,16 +89,10 @@ class Replayed:
 
 
 def find_version(session: Session, case_ref: str, council: str | None = None, version: int | None = None):
-    query = (select(Release).options(selectinload(Release.versions), selectinload(Release.withdrawals))
-             .where(Release.case_ref == case_ref))  # fmt: skip
-    if council:
-        query = query.where(Release.council == council)
-    releases = list(session.scalars(query))
-    if not releases:
-        raise ReplayError(f"no release {case_ref}" + (f" at {council}" if council else "") + " in the catalogue")
-    if len(releases) > 1:
-        raise ReplayError(f"{case_ref} is held for {', '.join(r.council for r in releases)}: say which with --council")
-    release = releases[0]
+    try:
+        release = release_by_reference(session, case_ref, council)
+    except ReleaseNotFound as error:
+        raise ReplayError(str(error)) from None
     wanted = version or release.latest_version
     match = next((v for v in release.versions if v.version == wanted), None)
     if match is None:

@@ -142,9 +142,11 @@ class Dataset:
     def publish(self, count: int = 1, on: date | None = None) -> list[ReplicaRelease]:
         """New releases, dated `on` (default today), which go to the top of the listing."""
         with self.lock:
-            new = [self._generate_one(on or self.today) for _ in range(count)]
-            for release in new:
+            new = []
+            for _ in range(count):  # one at a time, so each reference is unique among the new ones too
+                release = self._generate_one(on or self.today)
                 self._by_uid[release.uid] = release
+                new.append(release)
             return new
 
     def edit(self, case_ref: str, note: str | None = None) -> ReplicaRelease:
@@ -207,7 +209,7 @@ def _texts(rng: random.Random, title: str, council: str) -> tuple[list[str], lis
 
 def _hastings_release(rng: random.Random, on: date, used: set[str], ref: str | None = None,
                       title: str | None = None) -> ReplicaRelease:  # fmt: skip
-    title = title or corpus.title(rng)
+    title = title or corpus.title(rng, "hastings")
     request_html, response_html = _texts(rng, title, "hastings")
     return ReplicaRelease(
         uid=(ref := ref or _hastings_ref(rng, on, used)),
@@ -222,7 +224,7 @@ def _hastings_release(rng: random.Random, on: date, used: set[str], ref: str | N
 
 
 def _herefordshire_release(rng: random.Random, on: date, used: set[str]) -> ReplicaRelease:
-    title = corpus.title(rng)
+    title = corpus.title(rng, "herefordshire")
     request_html, response_html = _texts(rng, title, "herefordshire")
     documents = []
     if rng.random() < 0.15:
@@ -255,7 +257,12 @@ def generate(council: str, size: int = 300, seed: int = 1, today: date | None = 
     today = today or date.today()
     rng = random.Random(f"{council}:{seed}:{size}")
     releases = [_load_seed(SEEDS[council])]
-    used = {releases[0].case_ref}
+    from foicrawl.replica.roundrobins import replica_release, variants_for  # it builds on this module
+
+    # The round robins (a quarter of the data set at most, all of them from about 50 releases up).
+    planted = [v for v in variants_for(council) if (v.published or v.requested) <= today]
+    releases += [replica_release(v) for v in planted[: max(0, size - 1) // 4]]
+    used = {r.case_ref for r in releases}
     if council == "hastings":
         real = _real_hastings_index()
         rng.shuffle(real)

@@ -87,6 +87,8 @@ def release_page(release: ReplicaRelease, via: str = "date", theme: str = "stand
     if theme == "broken":  # a redesign that moved the reference out of the heading, and renamed the dates
         main = main.replace(f"<h1>{h1}</h1>", f"<h1>Request details</h1><p>Our ref: {escape(release.case_ref or '')}</p>")
         main = main.replace("<strong>Requested</strong>", "<strong>Received</strong>")
+    if theme == "renamed-label":  # a redesign that renamed one label: every page still parses, one field is lost
+        main = main.replace("<strong>Responded</strong>", "<strong>Date of response</strong>")
     return _page(h1, crumb, main, SIDE_BLOCK)
 
 

@@ -100,6 +100,8 @@ def release_page(release: ReplicaRelease, theme: str = "standard") -> str:
       </div>"""
     if theme == "broken":  # a redesign that renamed the reference's label
         main = main.replace("Case reference", "Our ref")
+    if theme == "renamed-label":  # a redesign that renamed one label: every page still parses, one field is lost
+        main = main.replace("Published", "Release date")
     return _page(f"{release.title} - Freedom of information (FOI) releases - {COUNCIL_NAME}", main)
 
 

@@ -119,6 +119,9 @@ def _details_fields(case: PortalCase, theme: str) -> list[tuple[str, str]]:
     if theme == "broken":  # a new API version that renamed its elements
         fields = [(name.replace("CaseDetails.", "Case.").replace("CaseStatusReceipt.", "Receipt."), value)
                   for name, value in fields]  # fmt: skip
+    if theme == "renamed-label":  # one element renamed: every case still parses, its response date is lost
+        fields = [("CaseStageStage1.CompletedOn" if name == "CaseStageStage1.DateCompleted" else name, value)
+                  for name, value in fields]  # fmt: skip
     return fields
 
 

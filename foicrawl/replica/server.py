@@ -16,6 +16,7 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
@@ -27,6 +28,7 @@ FAULTS = {
     "flaky": "the first request for a few pages answers 503 with Retry-After",
     "missing-ref": "one extra release page shows no case reference",
     "bad-date": "one release shows a date that is not a date",
+    "duplicate-ref": "one extra release page shows another release's case reference",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROBOTS = "User-agent: *\nDisallow: /__replica__/\nDisallow: /search\n"
@@ -68,6 +70,9 @@ class ReplicaSite:
             self._add_fault_release(case_ref=None)
         if "bad-date" in self.faults:
             self._add_fault_release(shown_dates={self.date_field: "31 Febtember 2023"})
+        if "duplicate-ref" in self.faults:  # a council reusing a reference, or mistyping one
+            listed = self.dataset.listed()
+            self._add_fault_release(case_ref=listed[len(listed) // 2].case_ref)
 
     date_field = "published"
 
@@ -103,8 +108,9 @@ class ReplicaSite:
     def control(self, action: str, query: dict[str, str]) -> Reply:
         """Change the data while it is served: publish, edit, withdraw, theme; state reports."""
         data = self.dataset
-        if action == "publish":
-            changed = [r.case_ref for r in data.publish(int(query.get("count", "1")))]
+        if action == "publish":  # `on=YYYY-MM-DD`: dated like older releases (among them, or backdated)
+            on = date.fromisoformat(query["on"]) if "on" in query else None
+            changed = [r.case_ref for r in data.publish(int(query.get("count", "1")), on=on)]
         elif action == "edit":
             changed = [data.edit(query["ref"]).case_ref]
         elif action == "withdraw":

@@ -28,7 +28,6 @@ from scrapy.exceptions import IgnoreRequest
 import foicrawl
 from foicrawl.config import index_dir, warc_dir
 from foicrawl.warc.browser import PAGE_CAPTURE, PAGE_RECORDS, PageCapture, write_page
-from foicrawl.warc.index import index_warc
 from foicrawl.warc.prior import PriorCaptures
 from foicrawl.warc.raw_headers import raw_head
 from foicrawl.warc.reader import sha1_digest
@@ -66,6 +65,13 @@ def response_message(response: scrapy.http.Response) -> HttpMessage:
                        protocol=protocol.upper(), raw_head=raw_head(response))  # fmt: skip
 
 
+def archives(crawler, spider) -> bool:
+    """Whether this crawl archives and records a run: only a council crawl does. Scrapy's debugging
+    commands do not: `shell`, `fetch` and `view` run Scrapy's default spider, and foicrawl's versions
+    of them, of `parse` and of `check` (which run a council spider on one page) turn FOICRAWL_ARCHIVE off."""
+    return crawler.settings.getbool("FOICRAWL_ARCHIVE", True) and getattr(spider, "archives", False)
+
+
 class WarcCapture:
     """The extension that owns a crawl's WARC files."""
 
@@ -83,11 +89,14 @@ class WarcCapture:
         return cls(crawler)
 
     def spider_opened(self, spider) -> None:
+        if not archives(self.crawler, spider):
+            return
         run_id = getattr(spider, "run_id", "")
         self.writer = RotatingWarcWriter(
             directory=warc_dir(),
             prefix=f"foicrawl-{spider.name}",
             max_size=self.max_size,
+            index_dir=index_dir(),
             warcinfo={
                 "software": f"foicrawl/{foicrawl.__version__} (Scrapy/{scrapy.__version__}; "
                 f"warcio/{version('warcio')}; "
@@ -192,13 +201,8 @@ class WarcCapture:
     def spider_closed(self, spider) -> None:
         if self.writer is None:
             return
-        self.writer.close()
+        self.writer.close()  # each file indexed as its records were written
         files = self.writer.files_written
-        try:
-            for name in files:
-                index_warc(warc_dir() / name, index_dir())
-        except OSError as error:  # the next crawl indexes what is left unindexed
-            logger.error("Could not index the WARC files: %s", error)
         size = sum((warc_dir() / name).stat().st_size for name in files)
         self.crawler.stats.set_value("foicrawl/warc/files", len(files))
         self.crawler.stats.set_value("foicrawl/warc/bytes", size)

@@ -8,6 +8,7 @@ WARC-Concurrent-To), with block and payload digests. A file rotates once it pass
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import socket
@@ -20,6 +21,10 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
+
+from foicrawl.warc.index import index_line, write_index
+
+logger = logging.getLogger(__name__)
 
 OPEN_SUFFIX = ".open"
 WARC_VERSION = "WARC/1.1"
@@ -155,6 +160,10 @@ class RotatingWarcWriter:
     _size: int = 0  # bytes written to the open file
     synced_to: int = 0  # bytes of the open file known to be on disk (fsync'd)
     failure: WarcWriteError | None = None  # set by a failed write: the writer writes nothing more
+    # Where each file's CDXJ index goes, written as the file closes from lines made as its records
+    # were written (None: the caller indexes the files itself).
+    index_dir: Path | None = None
+    _index_lines: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
@@ -211,6 +220,8 @@ class RotatingWarcWriter:
             self._abandon(offset)
             self._fail(error)
         self._size += len(buffer.getbuffer())
+        if self.index_dir is not None and (line := index_line(record, offset, self._size - offset, self._name)):
+            self._index_lines.append(line)
         return offset, self._size - offset
 
     def _fail(self, error: OSError) -> None:
@@ -229,6 +240,7 @@ class RotatingWarcWriter:
                 self._stream.close()
                 (self.directory / (self._name + OPEN_SUFFIX)).unlink()
                 self._writer = self._stream = None
+                self._index_lines = []
             else:
                 self.close()
         except OSError:
@@ -360,3 +372,9 @@ class RotatingWarcWriter:
         _sync_directory(self.directory)
         self.files_written.append(self._name)
         self._writer = self._stream = None
+        lines, self._index_lines = self._index_lines, []
+        if self.index_dir is not None:
+            try:
+                write_index(lines, self.directory / self._name, self.index_dir)
+            except OSError as error:  # the next crawl indexes a file left without an index
+                logger.error("Could not write the index of %s: %s", self._name, error)

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -48,9 +49,12 @@ def test_export_and_stats_after_crawls(replica, crawl, archive, capsys, tmp_path
 
 def test_demo_crawls_every_council_and_prints_the_summary(archive):
     result = subprocess.run([sys.executable, "-m", "foicrawl.cli", "demo", "--size", "20"],
-                            capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+                            capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "FOICRAWL_PROGRESS_INTERVAL": "0.2"})  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     councils = ("hastings", "herefordshire", "hertfordshire")
+    progress = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  Progress: ")]
+    assert set(progress) == set(councils), result.stdout
     table = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.startswith(councils)}
     for council in councils:
         assert table[council][1:6] == ["20", "20", "0", "0", "0"]

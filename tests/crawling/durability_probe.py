@@ -1,5 +1,5 @@
 """A Scrapy extension for tests: records, in order, each fsync the crawl makes (file, size synced)
-and each catalogue commit (the furthest WARC byte its release versions point at). It only observes:
+and each catalogue commit (for each release version it stored, the furthest WARC byte it points at). It only observes:
 os.fsync still runs."""
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ class DurabilityProbe:
             self.write("fsync", os.path.basename(target), os.fstat(fd).st_size)
 
         os.fsync = fsync
-        event.listen(Session, "before_commit", self.before_commit)
+        self.flushed: list[tuple[str, int]] = []
+        event.listen(Session, "before_flush", self.before_flush)
+        event.listen(Session, "after_commit", self.after_commit)
+        event.listen(Session, "after_rollback", self.after_rollback)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -34,10 +37,17 @@ class DurabilityProbe:
         self.log.write(json.dumps(entry) + "\n")
         self.log.flush()
 
-    def before_commit(self, session) -> None:
-        versions = [obj for obj in list(session.identity_map.values()) + list(session.new)
-                    if isinstance(obj, ReleaseVersion) and obj.warc_file and obj.warc_offset is not None]  # fmt: skip
-        for obj in versions:
-            self.write("commit", obj.warc_file, obj.warc_offset + obj.warc_length)
-        if not versions:
+    def before_flush(self, session, _context, _instances) -> None:
+        self.flushed += [(obj.warc_file, obj.warc_offset + obj.warc_length) for obj in session.new
+                         if isinstance(obj, ReleaseVersion) and obj.warc_file and obj.warc_offset is not None]  # fmt: skip
+
+    def after_commit(self, session) -> None:
+        """Logged after the commit: the fsyncs that preceded it are earlier in the log."""
+        for name, end in self.flushed:
+            self.write("commit", name, end)
+        if not self.flushed:
             self.write("other commit", "", 0)
+        self.flushed = []
+
+    def after_rollback(self, session) -> None:
+        self.flushed = []

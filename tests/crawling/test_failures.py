@@ -30,7 +30,7 @@ def test_a_body_cut_short_is_archived_with_its_reason(replica, crawl, archive):
 def test_a_site_that_hangs_up_is_archived_with_the_cause(replica, crawl, archive):
     server = replica("hastings", size=4)
     server.site.down = True
-    crawl("hastings", server.base_url, **NO_RETRY)
+    crawl("hastings", server.base_url, returncode=1, **NO_RETRY)  # the run failed: scrapy crawl says so
     errors = fetch_errors(archive)
     assert errors and all(
         text == "fetch-error: DownloadFailedError: Indicates that a request download has failed. "

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from foicrawl.cli import main
+from foicrawl.crawling.locks import recorded_holder
 
 from helpers import catalogue, runs
 
@@ -37,9 +38,13 @@ def scheduler(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def test_once_crawls_both_councils_and_records_the_runs(replica, archive, tmp_path):
     servers = {"hastings": replica("hastings", size=40), "herefordshire": replica("herefordshire", size=45)}
     config = councils_file(tmp_path, servers)
-    result = scheduler("--councils", str(config), "--once", *servers)  # not the portal: it has no replica here
+    # not the portal: it has no replica here
+    result = scheduler("--councils", str(config), "--once", *servers, env={**os.environ, "FOICRAWL_PROGRESS_INTERVAL": "0.2"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "hastings: ok (full, run " in result.stdout and "herefordshire: ok (full, run " in result.stdout
+    assert ": 40 releases, 40 new, 0 dropped)" in result.stdout and ": 45 releases, 45 new, 0 dropped)" in result.stdout
+    progress = [line for line in result.stdout.splitlines() if line.startswith("Progress: ")]
+    assert {line.split()[1] for line in progress} == {"hastings", "herefordshire"}, result.stdout
     recorded = {r.council: r for r in runs()}
     assert {c: (r.mode, r.status, r.releases_new) for c, r in recorded.items()} == {
         "hastings": ("full", "ok", 40), "herefordshire": ("full", "ok", 45)}  # fmt: skip
@@ -58,22 +63,36 @@ def test_once_crawls_both_councils_and_records_the_runs(replica, archive, tmp_pa
     assert "incremental ok: 0 new" in lines["hastings"] and "full ok: 45 new" in lines["herefordshire"]
 
 
+def test_once_says_when_every_page_was_dropped(replica, archive, tmp_path):
+    server = replica("herefordshire", size=12)
+    server.site.theme = "broken"  # a redesign the parser cannot read: every release page is dropped
+    result = scheduler("--councils", str(councils_file(tmp_path, {"herefordshire": server})), "--once")
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("herefordshire:"))
+    assert line.startswith("herefordshire: all 12 pages read were dropped, no release kept (full, run "), line
+
+
 def test_unknown_council_is_refused(archive):
     result = scheduler("--once", "atlantis")
     assert result.returncode == 2 and "unknown council(s): atlantis" in result.stderr
 
 
-def crawl_pids(council: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"crawl" in command and council.encode() in command and any(b"scrapy" in part for part in command):
-                pids.append(int(entry.name))
-    return pids
+def crawl_of(daemon: subprocess.Popen, council: str) -> int | None:
+    """The crawl of `council` that our scheduler started, if one is running: the pid the council's
+    lock (in this test's archive) records, when that process is alive and a child of our scheduler.
+    Never a process of anyone else's, whatever its command line."""
+    pid = recorded_holder(council)
+    state = process_state(pid) if pid else None
+    return pid if state and state[0] != "Z" and state[1] == daemon.pid else None
+
+
+def process_state(pid: int) -> tuple[str, int] | None:
+    """A process's state letter and parent pid, or None when there is no such process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()  # after "pid (command)"
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
 
 
 def wait_for(condition, seconds: float, step: float = 0.2):
@@ -97,11 +116,13 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
         f'schedule = "{soon.second} {soon.minute} {soon.hour} * * *"\n{FAST}\n'
         f'[hastings]\nbase_url = "{hastings.base_url}"\njitter = 0\nschedule = "*/15 * * * * *"\n{SLOW}\n'
     )
+    # Someone else's crawl of Hastings on this machine (its command line says so): never ours to kill.
+    decoy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "-m", "scrapy", "crawl", "hastings"])
     log = open(tmp_path / "scheduler.log", "w")
     daemon = subprocess.Popen([sys.executable, str(ROOT / "scheduler.py"), "--councils", str(config)],
                               stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())  # fmt: skip
     try:
-        victim = wait_for(lambda: crawl_pids("hastings"), 60)[0]
+        victim = wait_for(lambda: crawl_of(daemon, "hastings"), 60)
         # Kill it mid-crawl: once it has begun writing its WARC file (on a busy machine, start-up
         # alone can take seconds).
         wait_for(lambda: list((archive / "warc").glob("foicrawl-hastings-*.open")), 60)
@@ -118,7 +139,7 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
 
         # The scheduler goes on: Hastings' next turn starts a new crawl.
         assert daemon.poll() is None
-        wait_for(lambda: [p for p in crawl_pids("hastings") if p != victim], 30)
+        second = wait_for(lambda: crawl_of(daemon, "hastings") not in (None, victim) and crawl_of(daemon, "hastings"), 30)
         wait_for(lambda: len(runs("hastings")) == 2, 30)
         time.sleep(2)
         daemon.send_signal(signal.SIGTERM)
@@ -131,7 +152,11 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
     assert "Received SIGTERM" in text and "Scheduler stopped" in text
     stopped = runs("hastings")[-1]
     assert (stopped.status, stopped.finish_reason) == ("interrupted", "shutdown")
-    assert not crawl_pids("hastings")
+    assert all(process_state(pid) in (None,) or process_state(pid)[0] == "Z" for pid in (victim, second)), \
+        "no crawl of ours outlived the scheduler"
+    assert decoy.poll() is None, "a crawl of someone else's on this machine was left alone"
+    decoy.kill()
+    decoy.wait()
     # The stopped crawl closed its WARC file, and what it stored is in the catalogue.
     assert stopped.warc_files and (archive / "warc" / stopped.warc_files[0]).exists()
     assert len(catalogue("hastings")) >= stopped.releases_new > 0

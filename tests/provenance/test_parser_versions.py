@@ -3,6 +3,7 @@ stale extraction from tampering, `reparse` brings fields up to date and keeps th
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import sys
@@ -47,6 +48,7 @@ def test_a_parser_change_makes_no_new_versions_and_reparse_catches_up(replica, c
     assert rows[edited.case_ref]["version"] == 2 and rows[edited.case_ref]["parser_version"] == "hastings/2+text/1"
     assert rows[edited.case_ref]["title"].endswith(SUFFIX)
     assert sum(r["version"] for r in rows.values()) == 7, "the council's edit is the only new version"
+    assert _searched('"as parser 2 reads it"', capsys) == [edited.case_ref], "the crawl indexed the new version"
 
     capsys.readouterr()
     assert main(["verify"]) == 0, "stale extraction is not tampering"
@@ -67,6 +69,7 @@ def test_a_parser_change_makes_no_new_versions_and_reparse_catches_up(replica, c
     old_titles = {r["case_ref"]: r["title"] for r in catalogue("hastings", all_versions=True) if r["version"] == 1}
     assert main(["reparse"]) == 0
     assert "7 updated" in capsys.readouterr().out
+    assert _searched('"as parser 2 reads it"', capsys) == sorted(rows), "reparse re-indexed every rewritten latest version"
     assert main(["verify"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].endswith(": 7 OK, 0 mismatched, 0 missing")
     assert all(r["title"].endswith(SUFFIX) and r["parser_version"] == "hastings/2+text/1"
@@ -76,6 +79,13 @@ def test_a_parser_change_makes_no_new_versions_and_reparse_catches_up(replica, c
     assert sorted(t for v, t in kept if v == "hastings/1+text/1") == sorted(old_titles.values())
     assert ("hastings/2+text/1", "forged") in kept, "even a forged value is kept, not lost"
     assert main(["reparse"]) == 0 and "0 updated" in capsys.readouterr().out
+
+
+def _searched(query: str, capsys) -> list[str]:
+    """The references `foicrawl search` finds for a query."""
+    capsys.readouterr()
+    assert main(["search", query, "--json"]) == 0
+    return sorted(json.loads(line)["case_ref"] for line in capsys.readouterr().out.splitlines())
 
 
 def test_a_difference_is_shown_where_it_is():

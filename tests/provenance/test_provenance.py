@@ -219,3 +219,20 @@ def test_pywb_replays_the_original_bytes_of_a_release(archived, tmp_path):
         assert body == pages_herefordshire.release_page(release).encode()
     finally:
         stop_server(server)
+
+
+def test_wacz_pages_carry_text_and_one_council_packs_only_its_records(archived, tmp_path):
+    import zipfile
+
+    out = tmp_path / "hastings.wacz"
+    assert main(["export", "--format", "wacz", "--council", "hastings", "-o", str(out)]) == 0
+    result = subprocess.run([tool("wacz"), "validate", "-f", str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "Validation succeeded" in result.stdout, result.stdout + result.stderr
+    with zipfile.ZipFile(out) as package:
+        warcs = sorted(n.removeprefix("archive/") for n in package.namelist() if n.startswith("archive/"))
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").decode().splitlines()][1:]
+    assert warcs == sorted(p.name for p in warc_files(archived[0]) if p.name.startswith("foicrawl-hastings-"))
+    assert all(p["id"].startswith("hastings:") for p in pages)
+    assert len([p for p in pages if ":evidence:" not in p["id"]]) == 31  # release versions; then its evidence
+    seed = next(p for p in pages if p["id"] == "hastings:FOIR-395819655:v1")
+    assert "Performance Management Handbook" in seed["text"] and "0.5 FTE." in seed["text"]

@@ -4,6 +4,7 @@ the archive alone, in WARC-Date order, so the export before and after is the sam
 
 from __future__ import annotations
 
+import json
 import re
 
 from foicrawl.catalogue.session import engine_for
@@ -21,6 +22,8 @@ def test_withdrawal_history_survives_a_return_and_a_reindex(replica, crawl, arch
     crawl("herefordshire", server.base_url)  # full sweep: the page answers 404
     [row] = [r for r in catalogue("herefordshire") if r["case_ref"] == gone.case_ref]
     assert row["withdrawn"] is True and len(row["withdrawals"]) == 1 and row["withdrawals"][0]["returned_at"] is None
+    assert row["working_days"] is not None or row["responded_on"] is None, "timeliness sits beside the withdrawal"
+    assert _search(row["title"], capsys)[gone.case_ref] is True, "a withdrawn release is still found, marked withdrawn"
 
     gone.withdrawn = False  # the council puts it back
     crawl("herefordshire", server.base_url)
@@ -54,7 +57,15 @@ def test_withdrawal_history_survives_a_return_and_a_reindex(replica, crawl, arch
     engine_for.cache_clear()
     assert main(["reindex"]) == 0
     assert "1 withdrawals" in capsys.readouterr().out
+    assert _search(row["title"], capsys)[gone.case_ref] is False, "search rebuilt by reindex: back, not withdrawn"
     after = catalogue(all_versions=True)
     assert len(after) == len(before) == 12
     for old, new in zip(before, after, strict=True):
         assert old == new, {k: (old[k], new.get(k)) for k in old if old[k] != new.get(k)}
+
+
+def _search(words: str, capsys) -> dict[str, bool]:
+    """`foicrawl search` for these words: each reference found, and whether it is marked withdrawn."""
+    capsys.readouterr()
+    assert main(["search", re.sub(r"[^\w ]", " ", words), "--council", "herefordshire", "--json"]) == 0
+    return {hit["case_ref"]: hit["withdrawn"] for hit in map(json.loads, capsys.readouterr().out.splitlines())}
