@@ -272,28 +272,30 @@ def test_pywb_replays_a_case_page_in_chromium_with_the_replica_stopped(portal_cr
                 assert time.monotonic() < deadline, "pywb did not start"
                 time.sleep(0.3)
         timestamp = row["capture"]["fetched_at"][:19].replace("-", "").replace(":", "").replace("T", "")
-        shown = asyncio.run(_replayed_text(port, timestamp, [view(base, case.uid), base + LOG_PATH], row["title"]))
+        listed = site.dataset.listed()[2].title  # on the log once its script has read the archived feed
+        shown = asyncio.run(_replayed_text(port, timestamp, {view(base, case.uid): row["title"], base + LOG_PATH: listed}))
     finally:
         stop_server(server)
     case_text, log_text, asked = shown
     assert row["title"] in case_text and row["response_text"].splitlines()[-1] in case_text
     assert row["documents"][0]["title"] in case_text
-    assert site.dataset.listed()[2].title in log_text  # the log, built by its script from the archived feed
+    assert listed in log_text  # the log, built by its script from the archived feed
     assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in asked)  # nothing went to the (stopped) replica
 
 
-async def _replayed_text(port: int, timestamp: str, urls: list[str], title: str):
+async def _replayed_text(port: int, timestamp: str, expected: dict[str, str]):
+    """Each URL's text as replayed, once it shows its expected text (or after 10 s)."""
     asked, texts = [], []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(**launch_options())
         page = await browser.new_page()
         page.on("request", lambda request: asked.append(request.url))
-        for n, url in enumerate(urls):
+        for url, text in expected.items():
             await page.goto(f"http://127.0.0.1:{port}/foicrawl/{timestamp}mp_/{url}")
             frame = None
             for _ in range(100):  # pywb puts the archived page in a frame under its banner
                 frame = next((f for f in page.frames if "mp_/" in f.url), None)
-                if frame is not None and (title if n == 0 else "published requests") in await frame.inner_text("body"):
+                if frame is not None and text in await frame.inner_text("body"):
                     break
                 await asyncio.sleep(0.1)
             texts.append(await frame.inner_text("body"))
