@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 apt_packages=(python3-venv)
+# The browser that renders JavaScript portals (Hertfordshire's iCasework log): Debian's chromium, unless
+# Playwright's own Chromium is already installed (`playwright install chromium`), which is then used.
+playwright_browsers=${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}
+compgen -G "$playwright_browsers/chromium*" >/dev/null || apt_packages+=(chromium)
 # The tests also start a throwaway PostgreSQL server for the FOICRAWL_DATABASE_URL tests.
 [ "${1:-}" = "--dev" ] && apt_packages+=(postgresql)
 missing=()

@@ -42,7 +42,7 @@ def citations_of(record: dict, hosts: set[str]) -> list[Citation]:
         url = (entry.get("url") or "").strip()
         if urlsplit(url).scheme not in ("http", "https") or host_of(url) not in hosts:
             continue
-        key = evidence_key(url)
+        key = entry.get("id") or evidence_key(url)  # a portal's document: its own id (its URL's token expires)
         if key not in found:
             found[key] = Citation(key, key, role, entry.get("title") or entry.get("text") or "")
     return list(found.values())

@@ -18,6 +18,25 @@ class Document:
 
 
 @dataclass
+class IdentifiedDocument(Document):
+    """A document the site gives an id of its own (iCasework: `D<n>`): its identity, where its URL is
+    not stable (a link with a short-lived access token)."""
+
+    id: str = ""
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange as a parser reads it: the URL asked for, the status, the content type and
+    the body as received (content-encoding undone)."""
+
+    url: str
+    status: int
+    content_type: str | None
+    body: bytes
+
+
+@dataclass
 class ListingEntry:
     """A release as a listing page shows it: where it lives, and what the listing says of it."""
 
@@ -42,7 +61,8 @@ class ReleaseItem:
 
     Parsers fill the dates with the text the page shows; the normalise pipeline turns them into
     ISO dates and keeps that text in `dates_as_shown`. `capture` points at the WARC record of the
-    response the item came from.
+    response the item came from; where the item was read from several records (a portal's details
+    and documents answers, the documents themselves), `capture["sources"]` lists each.
     """
 
     council: str

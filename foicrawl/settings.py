@@ -110,6 +110,17 @@ FOICRAWL_WARC_MAX_SIZE = 1024 * 1024 * 1024
 # An incremental crawl asks again for this many of the most recent releases it holds.
 FOICRAWL_RECHECK_COUNT = 10
 
+# The browser, for JavaScript portals only (foicrawl.crawling.browser; other councils never start it).
+FOICRAWL_BROWSER_MAX_PAGES = 4  # pages open at once
+FOICRAWL_BROWSER_CONTEXT_PAGES = 50  # pages per browser context before a fresh one (long-lived ones leak)
+FOICRAWL_BROWSER_PAGE_TIMEOUT = 60.0  # seconds for a page to load and settle; then it is skipped and counted
+FOICRAWL_BROWSER_SCREENSHOTS = True  # a screenshot of each page, kept with its rendered DOM
+FOICRAWL_BROWSER_EXECUTABLE = None  # a Chromium to use; default: Playwright's own, else Debian's chromium
+# A nightly run of a portal asks its feed for the cases received in this many days (releases are
+# often published weeks after the request came in), instead of rendering the whole log.
+FOICRAWL_PORTAL_WINDOW_DAYS = 120
+FOICRAWL_PORTAL_DOCUMENT_ATTEMPTS = 3  # a document whose link has expired: ask for fresh links, this many tries
+
 # A run in which a few council pages could not be read (all retries failed, an error status, an
 # off-site redirect) is "ok_with_errors": the pages are named in the run record and the next run asks
 # for them again. More than max(MIN, SHARE x pages asked) means the crawl did not really see the site

@@ -206,7 +206,7 @@ def with_evidence(row: dict, links: list[EvidenceLink]) -> dict:
     by_key = {link.key: link for link in current}
     documents = []
     for document in row.get("documents") or []:
-        link = by_key.get(evidence_key(document.get("url") or ""))
+        link = by_key.get(document.get("id") or evidence_key(document.get("url") or ""))
         e = link.evidence if link else None
         documents.append({
             **document,

@@ -95,6 +95,9 @@ class ReleaseVersion(Base):
     payload_digest: Mapped[str | None] = mapped_column(String(128))
     block_digest: Mapped[str | None] = mapped_column(String(128))
     fetched_at: Mapped[datetime | None] = mapped_column()
+    # Every record the version was read from, where there are several (a portal's details answer,
+    # documents answer and documents): role, URL and place in the archive of each.
+    sources: Mapped[list | None] = mapped_column(JSON, default=list)
     # Which extraction read the fields ("hastings/1+text/1"; parsers.extraction_version). Null on
     # versions stored before versions were recorded.
     parser_version: Mapped[str | None] = mapped_column(String(64))

@@ -52,6 +52,15 @@ def content_hash(record: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+SOURCE_FIELDS = ("url", "warc_file", "warc_offset", "warc_length", "warc_record_id", "payload_digest", "block_digest",
+                 "fetched_at")  # fmt: skip
+
+
+def source_entry(role: str, capture: dict) -> dict:
+    """One record a version was read from, as the catalogue keeps it: its role and where it is."""
+    return {"role": role, **{name: capture.get(name) for name in SOURCE_FIELDS}}
+
+
 def _as_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -82,6 +91,7 @@ def _new_version(record: dict, number: int, seen_at: datetime, run_id: str | Non
         payload_digest=capture.get("payload_digest"),
         block_digest=capture.get("block_digest"),
         fetched_at=_as_datetime(capture.get("fetched_at")),
+        sources=capture.get("sources") or [],
         parser_version=record.get("parser_version"),
     )
 
@@ -262,6 +272,7 @@ def export_row(release: Release, version: ReleaseVersion, nation: str | None = N
             "warc_record_id": version.warc_record_id,
             "payload_digest": version.payload_digest,
             "fetched_at": _iso(version.fetched_at),
+            "sources": version.sources or [],
         },
         "response_links": version.response_links,
         "dates_as_shown": version.dates_as_shown,

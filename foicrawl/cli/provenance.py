@@ -66,7 +66,8 @@ def cmd_replay(args) -> int:
     width = max(len(label) for label, _ in replayed.provenance())
     for label, value in replayed.provenance():
         print(f"{label.ljust(width)}  {printable(value)}")
-    out = args.out or Path(page_file_name(replayed.release.council, replayed.release.case_ref, replayed.version.version))
+    out = args.out or Path(page_file_name(replayed.release.council, replayed.release.case_ref, replayed.version.version,
+                                                replayed.suffix))  # fmt: skip
     try:
         body, note = replayed.record.decoded_payload(), "as sent; content-encoding undone"
     except RecordError as error:  # keep what the server sent, and say why it is not readable

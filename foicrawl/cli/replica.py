@@ -15,13 +15,14 @@ from foicrawl.cli.arguments import port_number
 from foicrawl.crawling.process import UNTHROTTLED, run_crawl
 from foicrawl.crawling.runs import find_run
 from foicrawl.errors import FoicrawlError
-from foicrawl.replica.dataset import generate
 from foicrawl.replica.moderngov import build_moderngov
-from foicrawl.replica.server import FAULTS, SITES, build_site, serving
+from foicrawl.replica.server import serving
+from foicrawl.replica.sites import ALL_FAULTS, COUNCILS, PORTAL, council_page_site, make_site
 from foicrawl.tables import human_bytes, print_table
 
-DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802}
-MODERNGOV_PORTS = {"hastings": 8811, "herefordshire": 8812}
+COUNCIL_PAGE = f"{PORTAL}-council-page"  # the council's own site, embedding the portal's log
+DEFAULT_PORTS = {"hastings": 8801, "herefordshire": 8802, PORTAL: 8803, COUNCIL_PAGE: 8804}
+MODERNGOV_PORTS = {"hastings": 8811, "herefordshire": 8812}  # the portal council has no ModernGov site
 # The replica's large document is 1.5 MB: the demo caps documents at 1 MB, so one is kept truncated.
 DEMO_SETTINGS = {**UNTHROTTLED, "FOICRAWL_DOCUMENT_MAX_SIZE": "1000000"}
 
@@ -30,14 +31,16 @@ def start_replicas(stack: ExitStack, councils, size: int, seed: int, theme: str 
                    faults=(), ports: dict[str, int | None] | None = None, shift_every: int = 0):  # fmt: skip
     """Serve each council's replica on the port `ports` names (an error if it is taken; a council
     left out gets any free port). Without `ports`, or where it says None, the council's usual port,
-    or any free one when that is taken."""
+    or any free one when that is taken. The portal's replica also gets the council page that embeds it."""
     servers = {}
     for slug in councils:
-        options = {"theme": theme, "faults": tuple(faults)}
-        if slug == "herefordshire" and shift_every:
-            options["shift_every"] = shift_every
-        site = build_site(slug, generate(slug, size=size, seed=seed), **options)
+        options = {"shift_every": shift_every} if slug == "herefordshire" and shift_every else {}
+        site = make_site(slug, size=size, seed=seed, theme=theme, faults=tuple(faults), **options)
         servers[slug] = _serve(stack, site, slug, DEFAULT_PORTS, None if ports is None else ports.get(slug, 0), "port")
+        if slug == PORTAL:
+            page = council_page_site(site, servers[slug].base_url)
+            servers[COUNCIL_PAGE] = _serve(stack, page, COUNCIL_PAGE, DEFAULT_PORTS,
+                                           None if ports is None else ports.get(COUNCIL_PAGE, 0), "port")  # fmt: skip
     return servers
 
 
@@ -56,7 +59,7 @@ def start_moderngov(stack: ExitStack, servers: dict, ports: dict[str, int] | Non
     its HTML pages 403 while its web service answers)."""
     return {slug: _serve(stack, build_moderngov(slug, server.site.dataset), slug, MODERNGOV_PORTS,
                          None if ports is None else ports.get(slug, 0), "moderngov-port")
-            for slug, server in servers.items()}  # fmt: skip
+            for slug, server in servers.items() if slug in MODERNGOV_PORTS}  # fmt: skip
 
 
 class PortTaken(FoicrawlError):
@@ -64,8 +67,8 @@ class PortTaken(FoicrawlError):
 
 
 def cmd_demo(args) -> int:
-    """Start the bundled replica of both councils, crawl both, say what was archived."""
-    councils = list(SITES)
+    """Start the bundled replica of every council, crawl each, say what was archived."""
+    councils = list(COUNCILS)
     logs = config.archive_dir() / "logs"
     print(f"Starting the local replica ({args.size} releases a council) ...")
     results = []
@@ -76,8 +79,9 @@ def cmd_demo(args) -> int:
             base_url = servers[slug].base_url
             print(f"Crawling {slug} from {base_url} (log: {logs / f'{slug}.log'}) ...", flush=True)
             started = time.monotonic()
+            spider_args = {"moderngov_url": moderngov[slug].base_url} if slug in moderngov else {}
             process = run_crawl(slug, base_url, settings=DEMO_SETTINGS, log_file=logs / f"{slug}.log",
-                                spider_args={"moderngov_url": moderngov[slug].base_url},
+                                spider_args=spider_args,
                                 progress=lambda line: print(f"  {line}", flush=True))  # fmt: skip
             results.append((process, time.monotonic() - started))
     return print_run_summary(results)
@@ -112,16 +116,23 @@ def print_run_summary(results) -> int:
 
 
 def cmd_replica(args) -> int:
-    councils = list(SITES) if args.council == "all" else [args.council]
-    ports = {"hastings": args.hastings_port, "herefordshire": args.herefordshire_port}
+    councils = list(COUNCILS) if args.council == "all" else [args.council]
+    ports = {slug: getattr(args, f"{slug.replace('-', '_')}_port") for slug in DEFAULT_PORTS}
     with ExitStack() as stack:
         servers = start_replicas(stack, councils, args.size, args.seed, args.theme, args.fault, ports,
                                  args.shift_every)  # fmt: skip
-        moderngov = start_moderngov(stack, servers, {slug: getattr(args, f"{slug}_moderngov_port") for slug in servers})
+        moderngov = start_moderngov(stack, servers, {slug: getattr(args, f"{slug}_moderngov_port")
+                                                     for slug in servers if slug in MODERNGOV_PORTS})  # fmt: skip
         for slug, server in servers.items():
+            if slug == COUNCIL_PAGE:
+                print(f"{PORTAL} council page embedding the portal's log: {server.base_url}{server.site.page_path}")
+                continue
             refs = len(server.site.dataset.expected_refs())
-            print(f"{slug}: {server.base_url}  ({refs} releases), its ModernGov site {moderngov[slug].base_url}\n"
-                  f"  scrapy crawl {slug} -a base_url={server.base_url} -a moderngov_url={moderngov[slug].base_url}")
+            if slug in moderngov:
+                print(f"{slug}: {server.base_url}  ({refs} releases), its ModernGov site {moderngov[slug].base_url}\n"
+                      f"  scrapy crawl {slug} -a base_url={server.base_url} -a moderngov_url={moderngov[slug].base_url}")
+            else:
+                print(f"{slug}: {server.base_url}  ({refs} releases)\n  scrapy crawl {slug} -a base_url={server.base_url}")
         print("Serving until interrupted (Ctrl-C).", flush=True)
         try:
             while True:
@@ -132,25 +143,27 @@ def cmd_replica(args) -> int:
 
 
 def add_commands(commands) -> None:
-    demo = commands.add_parser("demo", help="crawl the bundled replica of both councils and report")
+    demo = commands.add_parser("demo", help="crawl the bundled replica of every council and report")
     demo.add_argument("--size", type=int, default=300, help="releases a council in the replica (default 300)")
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=cmd_demo)
 
     replica = commands.add_parser("replica", help="serve the local replica sites until interrupted")
-    replica.add_argument("--council", choices=["all", *SITES], default="all")
+    replica.add_argument("--council", choices=["all", *COUNCILS], default="all")
     replica.add_argument("--size", type=int, default=300)
     replica.add_argument("--seed", type=int, default=1)
     replica.add_argument("--theme", choices=["standard", "alternate", "broken", "renamed-label"], default="standard",
                          help="markup of the pages; 'broken' is a redesign the parsers cannot read, "
                               "'renamed-label' one that loses a single field")  # fmt: skip
-    replica.add_argument("--fault", action="append", default=[], choices=sorted(FAULTS),
-                         help="misbehave as real sites do; repeatable")  # fmt: skip
+    replica.add_argument("--fault", action="append", default=[], choices=sorted(ALL_FAULTS),
+                         help="misbehave as real sites do; repeatable (each site takes those it knows)")  # fmt: skip
     replica.add_argument("--shift-every", type=int, default=0,
                          help="publish a Herefordshire release after every N listing pages")  # fmt: skip
     for slug, port in DEFAULT_PORTS.items():
+        what = "the council page embedding the portal's log" if slug == COUNCIL_PAGE else slug
         replica.add_argument(f"--{slug}-port", type=port_number, metavar="PORT",
-                             help=f"default {port}, or any free port when that one is taken")  # fmt: skip
-        replica.add_argument(f"--{slug}-moderngov-port", type=port_number, metavar="PORT",
-                             help=f"its ModernGov site: default {MODERNGOV_PORTS[slug]}, or any free port")  # fmt: skip
+                             help=f"{what}: default {port}, or any free port when that one is taken")  # fmt: skip
+        if slug in MODERNGOV_PORTS:
+            replica.add_argument(f"--{slug}-moderngov-port", type=port_number, metavar="PORT",
+                                 help=f"its ModernGov site: default {MODERNGOV_PORTS[slug]}, or any free port")  # fmt: skip
     replica.set_defaults(func=cmd_replica)

@@ -3,13 +3,15 @@
 Each platform module offers `parse_release(text, url, council)`, `parse_listing(text, url)`,
 `is_release_url(url)` and `PARSER_VERSION`: raise it whenever a change makes the parser read any saved
 page's fields differently (tests/parsers/test_parser_versions.py notices when it was forgotten).
+A platform whose releases are read from several answers (a JavaScript portal) also offers
+`parse_release_exchanges(exchanges, council)` and `evidence(exchanges)`.
 """
 
 from types import ModuleType
 
-from foicrawl.parsers import disclosurelog, hastings, html_text
+from foicrawl.parsers import disclosurelog, hastings, html_text, icasework
 
-PLATFORMS: dict[str, ModuleType] = {"disclosurelog": disclosurelog, "hastings": hastings}
+PLATFORMS: dict[str, ModuleType] = {"disclosurelog": disclosurelog, "hastings": hastings, "icasework": icasework}
 
 
 def extraction_version(platform: str) -> str:

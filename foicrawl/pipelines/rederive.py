@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from foicrawl.councils import council as council_entry
-from foicrawl.items import ReleaseItem
+from foicrawl.items import Exchange, ReleaseItem
 from foicrawl.parsers import PLATFORMS, extraction_version
 from foicrawl.parsers.html_text import decode_html
 from foicrawl.pipelines.normalise import normalise
@@ -38,6 +38,36 @@ def release_from_record(council: str, record: ArchivedRecord) -> ReleaseItem:
     return item
 
 
+def reads_pages(council: str) -> bool:
+    """Whether the council's releases are read from a browser page's answers, not from one page."""
+    return hasattr(platform_of(council), "parse_release_exchanges")
+
+
+def exchange_of(record: ArchivedRecord, url: str | None = None) -> Exchange:
+    """A response record as a parser reads it. For a revisit, pass the record it refers to and the
+    URL the revisit was fetched from."""
+    content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    return Exchange(url or record.target_uri, record.status, content_type, record.decoded_payload())
+
+
+def release_from_exchanges(council: str, exchanges: list[Exchange]) -> ReleaseItem:
+    """Parse and normalise a release from the answers its page received, as the crawl did."""
+    item = platform_of(council).parse_release_exchanges(exchanges, council)
+    normalise(item)
+    return item
+
+
+def evidence_of(council: str, exchanges: list[Exchange]) -> list[tuple[str, int]]:
+    """Which of a page's exchanges a release is read from: (role, index), the details first."""
+    return platform_of(council).evidence(exchanges)
+
+
+def release_from_sources(council: str, warc_dir: Path, sources: list[dict]) -> ReleaseItem:
+    """A version read from several records (a portal's answers and documents), read again from them."""
+    exchanges = [exchange_of(read_record(Path(warc_dir) / s["warc_file"], s["warc_offset"]), s["url"]) for s in sources]
+    return release_from_exchanges(council, exchanges)
+
+
 def stored_page_reader(warc_dir: Path, council: str) -> Callable[[object], dict | None]:
     """For `record_release`: a stored version (its warc_file and offset) read again with today's
     parser, as a record dict; None when its record cannot be read (the comparison then stands)."""
@@ -46,6 +76,8 @@ def stored_page_reader(warc_dir: Path, council: str) -> Callable[[object], dict 
         if not version.warc_file or version.warc_offset is None:
             return None
         try:
+            if getattr(version, "sources", None):
+                return release_from_sources(council, warc_dir, version.sources).to_dict()
             record = read_record(Path(warc_dir) / version.warc_file, version.warc_offset)
             return release_from_record(council, record).to_dict()
         except (RecordError, OSError, ValueError):

@@ -10,11 +10,21 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from foicrawl.pipelines.rederive import page_text, parser_version_of, platform_of, release_from_record
+from foicrawl.pipelines.rederive import (
+    evidence_of,
+    exchange_of,
+    page_text,
+    parser_version_of,
+    platform_of,
+    reads_pages,
+    release_from_exchanges,
+    release_from_record,
+)
 from foicrawl.warc.reader import ArchivedRecord, RecordError, read_record
 
 __all__ = ["RecordError", "RecordHead", "read_capture", "records_in", "record_heads", "page_text",
-           "release_from_record", "is_release_record", "is_release_url", "parser_version_of"]
+           "release_from_record", "is_release_record", "is_release_url", "parser_version_of", "reads_pages",
+           "exchange_of", "release_from_exchanges", "evidence_of"]  # fmt: skip
 
 
 def read_capture(warc_dir: Path, warc_file: str, offset: int) -> ArchivedRecord:
@@ -43,6 +53,7 @@ class RecordHead:
     target_uri: str | None
     status: int | None
     refers_to: str | None
+    page_id: str | None = None  # WARC-Page-ID: the browser page whose records these are
 
 
 def record_heads(path: Path) -> Iterator[RecordHead]:
@@ -56,7 +67,7 @@ def record_heads(path: Path) -> Iterator[RecordHead]:
             get = record.rec_headers.get_header
             yield RecordHead(Path(path), iterator.get_record_offset(), record.rec_type, get("WARC-Record-ID"),
                              get("WARC-Date"), get("WARC-Target-URI"), int(status) if status and status.isdigit() else None,
-                             get("WARC-Refers-To"))  # fmt: skip
+                             get("WARC-Refers-To"), get("WARC-Page-ID"))  # fmt: skip
 
 
 def is_release_url(council: str, url: str | None) -> bool:

@@ -22,8 +22,14 @@ from foicrawl.catalogue.models import Release, ReleaseVersion, SupersededExtract
 from foicrawl.catalogue.releases import CONTENT_FIELDS, DATE_FIELDS, content_hash
 from foicrawl.catalogue.search import index_release
 from foicrawl.pipelines.validate import problems
-from foicrawl.provenance.extract import RecordError, parser_version_of, read_capture, release_from_record
-from foicrawl.provenance.verify import check_record
+from foicrawl.provenance.extract import (
+    RecordError,
+    parser_version_of,
+    read_capture,
+    release_from_exchanges,
+    release_from_record,
+)
+from foicrawl.provenance.verify import check_record, check_sources
 
 REPARSED_FIELDS = (*CONTENT_FIELDS, "dates_as_shown")
 
@@ -48,9 +54,14 @@ def reparse(session: Session, warc_dir: Path, council: str | None = None,
         where = f"{release.council} {release.case_ref} version {version.version}"
         try:
             record = read_capture(warc_dir, version.warc_file, version.warc_offset)
-            if broken := check_record(version, record):
+            broken = check_record(version, record)
+            exchanges, source_problems = check_sources(version, warc_dir) if version.sources else (None, [])
+            if broken := broken + source_problems:
                 raise RecordError("; ".join(broken))
-            item = release_from_record(release.council, record)
+            if exchanges is not None:  # read from several records (a portal's answers): from all of them
+                item = release_from_exchanges(release.council, exchanges)
+            else:
+                item = release_from_record(release.council, record)
         except (RecordError, OSError, TypeError, ValueError) as error:
             counts["unreadable"] += 1
             report(f"Not re-read: {where}: {error}")

@@ -65,8 +65,16 @@ class Replayed:
             ("block digest", r.warc_headers.get_header("WARC-Block-Digest")),
             ("payload digest", r.warc_headers.get_header("WARC-Payload-Digest")),
             ("digests verified", "yes" if not self.problems else "NO: " + "; ".join(self.problems)),
+            *[("read from" if n == 0 else "", f"{s['role']}: {s['url']} ({s['warc_file']} @ {s['warc_offset']})")
+              for n, s in enumerate(v.sources or [])],
             *self.withdrawal_history(),
         ]
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending for what the record holds: a page, or a portal's XML or JSON answer."""
+        content_type = (self.record.http_headers.get_header("Content-Type") or "") if self.record.http_headers else ""
+        return ".xml" if "xml" in content_type else ".json" if "json" in content_type else ".html"
 
     def withdrawal_history(self) -> list[tuple[str, str]]:
         """Each time the page was gone and came back, with the WARC record that showed it."""
@@ -104,11 +112,11 @@ def replay(session: Session, warc_dir: Path, case_ref: str, council: str | None 
     return Replayed(release, chosen, record, check_record(chosen, record))
 
 
-def page_file_name(council: str, case_ref: str, version: int) -> str:
+def page_file_name(council: str, case_ref: str, version: int, suffix: str = ".html") -> str:
     """Where `replay` writes a page by default: a plain file name in the current folder, whatever the
     reference holds (letters, digits, '_', '-' and single dots only; never a path)."""
     ref = re.sub(r"-{2,}", "-", _NOT_IN_FILE_NAMES.sub("-", case_ref)).strip("-.") or "release"
-    return f"{council}-{ref[:100]}-v{version}.html"
+    return f"{council}-{ref[:100]}-v{version}{suffix}"
 
 
 def pywb_timestamp(fetched_at) -> str:

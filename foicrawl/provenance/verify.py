@@ -4,7 +4,9 @@ For each version: the record is read at its file and offset; its id, block diges
 are checked against the bytes and against the catalogue (a failure there is a MISMATCH, always); the
 page is parsed again with today's parser and every stored field compared: a difference is a
 MISMATCH when the version was read by today's parser version, a "stale extraction" when an earlier
-one read it (`foicrawl reparse` brings it up to date).
+one read it (`foicrawl reparse` brings it up to date). A version read from several records (a
+portal's answers and documents) has each of them checked the same way, and its fields re-read from
+all of them together.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from sqlalchemy.orm import Session, joinedload
 
 from foicrawl.catalogue.models import Release, ReleaseVersion
 from foicrawl.catalogue.releases import export_row
-from foicrawl.provenance.extract import RecordError, parser_version_of, read_capture, release_from_record
+from foicrawl.items import Exchange
+from foicrawl.provenance.extract import (
+    RecordError,
+    exchange_of,
+    parser_version_of,
+    read_capture,
+    release_from_exchanges,
+    release_from_record,
+)
 from foicrawl.warc.reader import ArchivedRecord
 from foicrawl.warc.writer import OPEN_SUFFIX
 
@@ -81,9 +91,38 @@ def check_record(version: ReleaseVersion, record: ArchivedRecord) -> list[str]:
     return reasons
 
 
-def compare_fields(release: Release, version: ReleaseVersion, record: ArchivedRecord) -> list[str]:
+def check_sources(version: ReleaseVersion, warc_dir: Path) -> tuple[list[Exchange], list[str]]:
+    """Each record a version was read from, read and checked; the exchanges they hold."""
+    exchanges, reasons = [], []
+    for source in version.sources or []:
+        where = f"{source['role']} record ({source['url']})"
+        try:
+            record = read_capture(warc_dir, source["warc_file"], source["warc_offset"])
+        except RecordError as error:
+            reasons.append(f"{where}: {error}")
+            continue
+        reasons += [f"{where}: {problem}" for problem in record.problems]
+        for name, found in (("warc_record_id", record.record_id), ("block_digest", record.warc_headers.get_header("WARC-Block-Digest")),
+                            ("payload_digest", record.warc_headers.get_header("WARC-Payload-Digest"))):  # fmt: skip
+            if source.get(name) and found != source[name]:
+                reasons.append(f"{where}: {name} is {found}, catalogue says {source[name]}")
+        if record.record_type != "response":
+            reasons.append(f"{where}: record is a {record.record_type}, not a response")
+            continue
+        try:
+            exchanges.append(exchange_of(record, source["url"]))
+        except RecordError as error:  # its content coding cannot be undone
+            reasons.append(f"{where}: {error}")
+    return exchanges, reasons
+
+
+def compare_fields(release: Release, version: ReleaseVersion, record: ArchivedRecord,
+                   exchanges: list[Exchange] | None = None) -> list[str]:  # fmt: skip
     try:
-        archived = release_from_record(release.council, record).to_dict()
+        if exchanges is not None:
+            archived = release_from_exchanges(release.council, exchanges).to_dict()
+        else:
+            archived = release_from_record(release.council, record).to_dict()
     except RecordError as error:
         return [f"archived page cannot be decoded: {error}"]
     except Exception as error:  # noqa: BLE001 - a page we cannot read is a finding, not a crash
@@ -118,10 +157,15 @@ def verify_version(release: Release, version: ReleaseVersion, warc_dir: Path) ->
     if record is None:
         return finding
     finding.reasons = check_record(version, record)
+    if record.record_type == "response" and version.sources:
+        exchanges, problems = check_sources(version, warc_dir)
+        finding.reasons += problems
+    else:
+        exchanges = None
     if finding.reasons:  # integrity first, always: digests and record id
         finding.status = MISMATCH
         return finding
-    differences = compare_fields(release, version, record)
+    differences = compare_fields(release, version, record, exchanges)
     today = parser_version_of(release.council)
     if differences and version.parser_version != today and not differences[0].startswith("archived page cannot"):
         finding.status = STALE

@@ -4,6 +4,10 @@
 it (robots.txt, redirects, 5xx before a retry, pages whose items are later dropped), before any
 middleware decompresses or changes it. `DownloadErrorCapture` sits next to the network in the
 downloader middleware chain and records requests that got no response at all.
+
+A page rendered by the browser arrives as a Response holding its rendered DOM, not what any server
+sent: it is never written as a response record. Its evidence is the page's own network traffic and
+snapshots, which `foicrawl.warc.browser` collected and writes here, together.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 
 import foicrawl
 from foicrawl.config import index_dir, warc_dir
+from foicrawl.warc.browser import PAGE_CAPTURE, PAGE_RECORDS, PageCapture, write_page
 from foicrawl.warc.prior import PriorCaptures
 from foicrawl.warc.raw_headers import raw_head
 from foicrawl.warc.reader import sha1_digest
@@ -113,6 +118,9 @@ class WarcCapture:
     def response_downloaded(self, response, request, spider) -> None:
         if self.writer is None or not response.url.startswith(("http://", "https://")):
             return
+        if (page := request.meta.get(PAGE_CAPTURE)) is not None:
+            self.write_browser_page(page, request)
+            return
         digest = sha1_digest(response.body)
         truncated = "download_stopped" in (response.flags or [])  # cut at a size cap: never a revisit target
         prior = self.prior.same_payload(response.url, digest) if response.status == 200 and not truncated else None
@@ -151,9 +159,28 @@ class WarcCapture:
                             block_digest=prior["block_digest"], revisit_record_id=capture.warc_record_id)  # fmt: skip
         return evidence
 
+    def write_browser_page(self, page: PageCapture, request) -> None:
+        """A browser page's exchanges and snapshots; the request's meta says where each response went."""
+        try:
+            written = write_page(self.writer, self.prior, page)
+        except WarcWriteError as error:
+            self.stop(error, request.url)
+            return
+        request.meta[PAGE_RECORDS] = [(exchange, self.evidence(capture) if capture else None) for exchange, capture in written]
+        stats = self.crawler.stats
+        for _, capture in written:
+            if capture is None:
+                stats.inc_value("foicrawl/warc/failures")
+                continue
+            stats.inc_value("foicrawl/warc/revisits" if capture.revisit_of else "foicrawl/warc/responses")
+            stats.inc_value(f"foicrawl/warc/status/{capture.status}")
+        stats.inc_value("foicrawl/warc/resources", len(page.snapshots))
+
     def record_failure(self, request, reason: str) -> None:
         if self.writer is None:
             return
+        if (page := request.meta.get(PAGE_CAPTURE)) is not None:
+            self.write_browser_page(page, request)  # what the page did receive before it failed
         try:
             self.writer.write_failure(request.url, request_message(request), datetime.now(UTC), reason)
         except WarcWriteError as error:

@@ -13,6 +13,7 @@ import os
 import re
 import socket
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
@@ -75,6 +76,18 @@ class Capture:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class ResourceCapture:
+    """Where a resource record (a rendered page, a screenshot) lives in the archive."""
+
+    uri: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    warc_record_id: str
+    block_digest: str
 
 
 def warc_date(moment: datetime) -> str:
@@ -143,6 +156,7 @@ class RotatingWarcWriter:
     _stream: object = None
     _writer: WARCWriter | None = None
     _name: str | None = None
+    _together: bool = False
     _size: int = 0  # bytes written to the open file
     synced_to: int = 0  # bytes of the open file known to be on disk (fsync'd)
     failure: WarcWriteError | None = None  # set by a failed write: the writer writes nothing more
@@ -177,9 +191,19 @@ class RotatingWarcWriter:
             raise self.failure
         if self._writer is None:
             self._open()
-        elif self._size >= self.max_size:
+        elif self._size >= self.max_size and not self._together:
             self.close()
             self._open()
+
+    @contextmanager
+    def together(self):
+        """Records written inside stay in one file, one after another (a browser page's exchanges)."""
+        self._ensure_open()
+        self._together = True
+        try:
+            yield self
+        finally:
+            self._together = False
 
     def _write(self, record) -> tuple[int, int]:
         """Append one record (one gzip member). On a failed write (disk full, I/O error) the file is
@@ -245,13 +269,15 @@ class RotatingWarcWriter:
 
     def write_exchange(self, url: str, request: HttpMessage, response: HttpMessage, moment: datetime,
                        ip_address: str | None = None, revisit_of: PriorCapture | None = None,
-                       truncated: str | None = None) -> Capture:  # fmt: skip
+                       truncated: str | None = None, warc_headers: dict[str, str] | None = None) -> Capture:  # fmt: skip
         """A response and the request that produced it, linked both ways. With `revisit_of`, the
         response is written as a revisit record of that earlier capture (its payload is identical).
-        `truncated` ("length") marks a body cut short on purpose (WARC-Truncated)."""
+        `truncated` ("length") marks a body cut short on purpose (WARC-Truncated). `warc_headers` go on
+        both records (a browser page's WARC-Page-ID)."""
         self._ensure_open()
         response_id, request_id = new_record_id(), new_record_id()
-        extra = {"WARC-Concurrent-To": request_id, **({"WARC-IP-Address": ip_address} if ip_address else {})}
+        extra = {"WARC-Concurrent-To": request_id, **({"WARC-IP-Address": ip_address} if ip_address else {}),
+                 **(warc_headers or {})}  # fmt: skip
         if truncated:
             extra["WARC-Truncated"] = truncated
         if revisit_of is not None:
@@ -259,7 +285,8 @@ class RotatingWarcWriter:
         else:
             response_record = self._http_record("response", url, response, moment, extra)
         response_record.rec_headers.replace_header("WARC-Record-ID", response_id)
-        request_record = self._http_record("request", url, request, moment, {"WARC-Concurrent-To": response_id})
+        request_record = self._http_record("request", url, request, moment,
+                                           {"WARC-Concurrent-To": response_id, **(warc_headers or {})})  # fmt: skip
         request_record.rec_headers.replace_header("WARC-Record-ID", request_id)
         offset, length = self._write(response_record)
         self._write(request_record)
@@ -278,21 +305,37 @@ class RotatingWarcWriter:
             revisit_of=revisit_of,
         )
 
-    def write_failure(self, url: str, request: HttpMessage, moment: datetime, reason: str) -> str:
+    def write_failure(self, url: str, request: HttpMessage, moment: datetime, reason: str,
+                      warc_headers: dict[str, str] | None = None) -> str:  # fmt: skip
         """A request that got no response (refused, timed out, bad certificate): the request, and a
         metadata record saying what happened."""
         self._ensure_open()
         request_id = new_record_id()
-        request_record = self._http_record("request", url, request, moment, {})
+        request_record = self._http_record("request", url, request, moment, dict(warc_headers or {}))
         request_record.rec_headers.replace_header("WARC-Record-ID", request_id)
         self._write(request_record)
         fields = f"fetch-error: {reason}\r\n".encode()
         metadata = self._writer.create_warc_record(
             url, "metadata", payload=BytesIO(fields), length=len(fields),
-            warc_headers_dict={"WARC-Date": warc_date(moment), "WARC-Concurrent-To": request_id},
+            warc_headers_dict={"WARC-Date": warc_date(moment), "WARC-Concurrent-To": request_id, **(warc_headers or {})},
         )  # fmt: skip
         self._write(metadata)
         return request_id
+
+    def write_resource(self, uri: str, content_type: str, data: bytes, moment: datetime,
+                       warc_headers: dict[str, str] | None = None) -> ResourceCapture:  # fmt: skip
+        """Something the crawler made rather than received (a rendered DOM, a screenshot), under a
+        `urn:` target so that it is never taken for what a server sent."""
+        self._ensure_open()
+        record_id = new_record_id()
+        record = self._writer.create_warc_record(
+            uri, "resource", payload=BytesIO(data), length=len(data),
+            warc_headers_dict={"WARC-Record-ID": record_id, "WARC-Date": warc_date(moment),
+                               "Content-Type": content_type, **(warc_headers or {})},
+        )  # fmt: skip
+        offset, length = self._write(record)
+        return ResourceCapture(uri, self._name, offset, length, record_id,
+                               record.rec_headers.get_header("WARC-Block-Digest"))  # fmt: skip
 
     def sync(self) -> None:
         """Make every record written so far durable (fsync), if any is not yet.

@@ -81,3 +81,22 @@ def test_normalise_tidies_and_keeps_dates_as_shown():
 )
 def test_validation(case_ref, title, reasons):
     assert problems(ReleaseItem(council="c", url="u", case_ref=case_ref, title=title)) == reasons
+
+
+def test_a_catalogue_made_before_a_column_was_added_gets_it(archive):
+    """A catalogue written before versions had `sources` keeps working: the column is added, empty."""
+    import sqlite3
+
+    from foicrawl.catalogue.session import engine_for
+
+    with session_factory().begin() as session:
+        record_release(session, record(), T0)
+    engine_for.cache_clear()
+    with sqlite3.connect(archive / "catalogue.sqlite") as db:
+        db.execute("ALTER TABLE release_versions DROP COLUMN sources")
+    with session_factory()() as session:
+        [row] = export_rows(session)
+    engine_for.cache_clear()
+    assert row["capture"]["sources"] == [] and row["title"] == "Beach huts"
+    with sqlite3.connect(archive / "catalogue.sqlite") as db:
+        assert "sources" in [column[1] for column in db.execute("PRAGMA table_info(release_versions)")]

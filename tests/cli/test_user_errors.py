@@ -72,11 +72,11 @@ def test_the_scheduler_and_scrapy_refuse_an_unknown_council(empty_folder):
                           text=True, timeout=60, check=False, env=env)  # fmt: skip
     assert once.returncode == 2
     assert once.stderr.splitlines() == ["scheduler.py: unknown council(s): hasting (did you mean hastings?); known: "
-                                        "hastings, herefordshire (see scheduler.py --help)"]  # fmt: skip
+                                        "hastings, herefordshire, hertfordshire (see scheduler.py --help)"]  # fmt: skip
     crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "hasting"], capture_output=True, text=True,
                            timeout=60, check=False, env=env)  # fmt: skip
     assert crawl.returncode == 2 and "Traceback" not in crawl.stderr
-    assert crawl.stderr.splitlines() == ["scrapy crawl: unknown council 'hasting' (did you mean hastings?); known: hastings, herefordshire"]
+    assert crawl.stderr.splitlines() == ["scrapy crawl: unknown council 'hasting' (did you mean hastings?); known: hastings, herefordshire, hertfordshire"]
     assert list(empty_folder.iterdir()) == [], "nothing crawled, nothing written"
 
 
