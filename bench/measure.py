@@ -15,6 +15,20 @@ import time
 from scrapy import signals
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident size. Not getrusage's ru_maxrss: Linux carries it over from
+    the parent at fork (the benchmark's parent holds the replica's data), so every crawl would show
+    at least the parent's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class Measure:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -35,7 +49,7 @@ class Measure:
             "items": stats.get("item_scraped_count", 0),
             "seconds": time.perf_counter() - self.wall,
             "cpu": time.process_time() - self.cpu,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_mb": peak_rss_mb(),
             "reason": reason,
         }
         with open(os.environ["BENCH_MEASURE_FILE"], "w", encoding="utf-8") as out:
