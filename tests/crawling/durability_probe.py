@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from foicrawl.catalogue.models import ReleaseVersion
+from foicrawl.config import warc_dir
 
 
 class DurabilityProbe:
@@ -20,8 +21,9 @@ class DurabilityProbe:
 
         def fsync(fd):
             real_fsync(fd)
-            target = os.readlink(f"/proc/self/fd/{fd}")
-            self.write("fsync", os.path.basename(target), os.fstat(fd).st_size)
+            synced = os.fstat(fd)
+            name = next((p.name for p in warc_dir().iterdir() if os.path.samestat(p.stat(), synced)), "")
+            self.write("fsync", name, synced.st_size)
 
         os.fsync = fsync
         self.flushed: list[tuple[str, int]] = []

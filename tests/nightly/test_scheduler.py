@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psutil
+
 from foicrawl.cli import main
 from foicrawl.crawling.locks import recorded_holder
 
@@ -82,17 +84,21 @@ def crawl_of(daemon: subprocess.Popen, council: str) -> int | None:
     lock (in this test's archive) records, when that process is alive and a child of our scheduler.
     Never a process of anyone else's, whatever its command line."""
     pid = recorded_holder(council)
-    state = process_state(pid) if pid else None
-    return pid if state and state[0] != "Z" and state[1] == daemon.pid else None
-
-
-def process_state(pid: int) -> tuple[str, int] | None:
-    """A process's state letter and parent pid, or None when there is no such process."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()  # after "pid (command)"
-    except OSError:
+    if not pid:
         return None
-    return fields[0], int(fields[1])
+    try:
+        ours = [child.pid for child in psutil.Process(daemon.pid).children() if is_running(child.pid)]
+    except psutil.NoSuchProcess:
+        return None
+    return pid if pid in ours else None
+
+
+def is_running(pid: int) -> bool:
+    """Whether the process is alive (a zombie is not)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def wait_for(condition, seconds: float, step: float = 0.2):
@@ -152,7 +158,7 @@ def test_left_running_it_crawls_on_schedule_survives_a_killed_crawl_and_stops_cl
     assert "Received SIGTERM" in text and "Scheduler stopped" in text
     stopped = runs("hastings")[-1]
     assert (stopped.status, stopped.finish_reason) == ("interrupted", "shutdown")
-    assert all(process_state(pid) in (None,) or process_state(pid)[0] == "Z" for pid in (victim, second)), \
+    assert not any(is_running(pid) for pid in (victim, second)), \
         "no crawl of ours outlived the scheduler"
     assert decoy.poll() is None, "a crawl of someone else's on this machine was left alone"
     decoy.kill()
