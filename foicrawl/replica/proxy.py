@@ -31,10 +31,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
-
-from foicrawl.replica.local_server import LocalServer
 
 CONTROL = "/__replica__/"
 COOKIE = "replica_consent=yes"
@@ -131,7 +129,7 @@ class Fault:
         return not (self.kind == "cookie-redirect" and COOKIE in (headers.get("Cookie") or ""))
 
 
-class MisbehavingProxy(LocalServer):
+class MisbehavingProxy:
     """A reverse proxy on 127.0.0.1 in front of `upstream` (an origin), with switchable faults;
     `faults` maps fault names to path patterns (the same as `add(name, pattern)` for each)."""
 
@@ -144,7 +142,14 @@ class MisbehavingProxy(LocalServer):
         self.lock = threading.Lock()
         for name, pattern in (faults or {}).items():
             self.add(name, pattern)
-        super().__init__(_handler(self), port)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
 
     def add(self, kind: str, match: str = "", times: int | None = None, target: str | None = None) -> Fault:
         fault = Fault(kind, match, times, target)
@@ -202,6 +207,20 @@ class MisbehavingProxy(LocalServer):
         if not encoded and "gzip" in (request_headers.get("Accept-Encoding") or "") and len(body) > 256:
             headers, body = headers + [(b"Content-Encoding", b"gzip")], gzip.compress(body, mtime=0)
         return headers, body
+
+    def start(self) -> MisbehavingProxy:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> MisbehavingProxy:
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
 
 
 @contextmanager
