@@ -31,8 +31,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from foicrawl.replica.local_server import LocalServer
 
 CONTROL = "/__replica__/"
 COOKIE = "replica_consent=yes"
@@ -129,7 +131,7 @@ class Fault:
         return not (self.kind == "cookie-redirect" and COOKIE in (headers.get("Cookie") or ""))
 
 
-class MisbehavingProxy:
+class MisbehavingProxy(LocalServer):
     """A reverse proxy on 127.0.0.1 in front of `upstream` (an origin), with switchable faults;
     `faults` maps fault names to path patterns (the same as `add(name, pattern)` for each)."""
 
@@ -142,14 +144,7 @@ class MisbehavingProxy:
         self.lock = threading.Lock()
         for name, pattern in (faults or {}).items():
             self.add(name, pattern)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(_handler(self), port)
 
     def add(self, kind: str, match: str = "", times: int | None = None, target: str | None = None) -> Fault:
         fault = Fault(kind, match, times, target)
@@ -207,20 +202,6 @@ class MisbehavingProxy:
         if not encoded and "gzip" in (request_headers.get("Accept-Encoding") or "") and len(body) > 256:
             headers, body = headers + [(b"Content-Encoding", b"gzip")], gzip.compress(body, mtime=0)
         return headers, body
-
-    def start(self) -> MisbehavingProxy:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self) -> MisbehavingProxy:
-        return self.start()
-
-    def __exit__(self, *_exc) -> None:
-        self.stop()
 
 
 @contextmanager

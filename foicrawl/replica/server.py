@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, urlsplit
 
 from foicrawl.replica import pages_hastings, pages_herefordshire
 from foicrawl.replica.dataset import FIRST_HASTINGS_YEAR, Dataset, ReplicaRelease
+from foicrawl.replica.local_server import LocalServer
 
 FAULTS = {
     "flaky": "the first request for a few pages answers 503 with Retry-After",
@@ -349,27 +350,12 @@ def make_handler(site: ReplicaSite):
     return Handler
 
 
-class ReplicaServer:
+class ReplicaServer(LocalServer):
     """A replica site listening on 127.0.0.1, served from a background thread."""
 
     def __init__(self, site: ReplicaSite, port: int = 0, host: str = "127.0.0.1"):
         self.site = site
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(site))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> ReplicaServer:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(make_handler(site), port, host)
 
 
 def build_site(council: str, dataset: Dataset, **options) -> ReplicaSite:
